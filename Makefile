@@ -1,0 +1,94 @@
+# runtime — non-recursive build.  `make` builds the runners; `make check`
+# installs what is missing, builds and runs every test; `make run` shows a demo.
+#
+# Sources are picked up by folder, so adding a file needs no edit here:
+#   translate/ translate/x86/ loader/ syscall/  -> the shared core
+#   isa/<arch>/*.c                                -> the <arch> front-end
+#   <module>/tests/test_*.c                       -> one unit-test program each (TAP output)
+
+CC       ?= gcc
+B        := build
+CFLAGS   := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -I. -D_GNU_SOURCE \
+            -fno-strict-aliasing -MMD -MP $(EXTRA_CFLAGS)
+# The runner is static and linked high so that it never overlaps the fixed
+# addresses guest executables are linked at (DESIGN.md decision 8).
+RUNNER_LDFLAGS := -static -Wl,-Ttext-segment=0x600000000000
+LIBS     := -lelf -lz -lseccomp -lcapstone -lm -lpthread
+PREFIX   ?= /usr/local
+GUESTS   := riscv64 aarch64
+
+CORE_SRCS := $(wildcard translate/*.c translate/x86/*.c loader/*.c syscall/*.c)
+CORE_OBJS := $(CORE_SRCS:%.c=$(B)/%.o)
+isa_objs   = $(patsubst %.c,$(B)/%.o,$(wildcard isa/$(1)/*.c))
+# guests whose front-end exists yet
+BUILT_GUESTS := $(foreach g,$(GUESTS),$(if $(wildcard isa/$(g)/*.c),$(g)))
+RUNNERS  := $(BUILT_GUESTS:%=$(B)/runtime-%)
+
+.PHONY: all deps check check-unit check-bats check-long run install clean guest-progs bench
+all: $(RUNNERS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+define runner_rule
+$(B)/runtime-$(1): $(B)/runtime/main.o $(B)/runtime/guest-$(1).o $(CORE_OBJS) $(call isa_objs,$(1))
+	$$(CC) $$(RUNNER_LDFLAGS) -o $$@ $$^ $$(LIBS)
+endef
+$(foreach g,$(BUILT_GUESTS),$(eval $(call runner_rule,$(g))))
+
+# ---- unit tests: <module>/tests/test_*.c, linked against the core (and the
+# front-end when the module is isa/<arch>) ----
+UNIT_SRCS  := $(wildcard translate/tests/test_*.c loader/tests/test_*.c syscall/tests/test_*.c \
+                         $(foreach g,$(BUILT_GUESTS),isa/$(g)/tests/test_*.c))
+UNIT_BINS  := $(UNIT_SRCS:%.c=$(B)/%)
+unit_extra  = $(if $(filter isa/%,$(1)),$(call isa_objs,$(word 2,$(subst /, ,$(1)))))
+define unit_rule
+$(B)/$(1:%.c=%): $(B)/$(1:%.c=%.o) $(CORE_OBJS) $(call unit_extra,$(1))
+	$$(CC) -o $$@ $$^ $$(LIBS)
+endef
+$(foreach t,$(UNIT_SRCS),$(eval $(call unit_rule,$(t))))
+
+# ---- guest test programs (rootfs-tests/progs/*.c): static -O2 per guest, plus native ----
+PROG_SRCS := $(wildcard rootfs-tests/progs/*.c)
+PROG_NAMES := $(PROG_SRCS:rootfs-tests/progs/%.c=%)
+GUEST_CFLAGS := -O2 -static -Wall -fno-strict-aliasing -ffp-contract=off
+$(B)/guest/native/%: rootfs-tests/progs/%.c
+	@mkdir -p $(dir $@)
+	gcc $(GUEST_CFLAGS) -o $@ $< -lm
+$(B)/guest/riscv64/%: rootfs-tests/progs/%.c
+	@mkdir -p $(dir $@)
+	riscv64-linux-gnu-gcc $(GUEST_CFLAGS) -o $@ $< -lm
+$(B)/guest/aarch64/%: rootfs-tests/progs/%.c
+	@mkdir -p $(dir $@)
+	aarch64-linux-gnu-gcc $(GUEST_CFLAGS) -march=armv8-a+crypto+crc -o $@ $< -lm
+guest-progs: $(foreach g,native $(BUILT_GUESTS),$(PROG_NAMES:%=$(B)/guest/$(g)/%))
+
+deps:
+	@bash rootfs-tests/lib/deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all guest-progs $(UNIT_BINS)
+	@bash rootfs-tests/lib/run-tests.sh $(B) $(UNIT_BINS)
+
+check-long: deps
+	@$(MAKE) --no-print-directory all guest-progs $(UNIT_BINS)
+	@RUNTIME_CHECK_LONG=1 bash rootfs-tests/lib/run-tests.sh $(B) $(UNIT_BINS)
+
+run: deps
+	@$(MAKE) --no-print-directory all guest-progs
+	@bash rootfs-tests/lib/demo.sh $(B)
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@bash rootfs-tests/bench/run.sh $(B)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(RUNNERS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

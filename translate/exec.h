@@ -1,0 +1,104 @@
+/*
+ * The execution engine's contract between the guest front-ends, the code
+ * cache, the IR interpreter (cold tier) and the x86-64 backend (hot tier).
+ * One guest architecture per process: exec_config is set once at start-up.
+ */
+#ifndef TRANSLATE_EXEC_H
+#define TRANSLATE_EXEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ir.h"
+
+/* What a guest front-end provides. */
+struct guest_desc {
+    const char *name;           /* "riscv64" */
+    uint32_t state_size;        /* bytes of its CPU state */
+    uint32_t pc_offset;         /* byte offset of the 64-bit pc in the state */
+    uint32_t insn_shift;        /* log2 of the smallest pc alignment (1 for RVC) */
+    /* Translate one block at pc (at most max_insns guest instructions).  It
+     * must end with an IR_F_END exit and set b->guest_size, b->guest_insns. */
+    void (*translate)(struct ir_block *b, const void *state, uint64_t pc, unsigned max_insns);
+    /* -d in_asm: one line per guest instruction of [pc, pc + size) */
+    void (*disas)(FILE *f, uint64_t pc, uint32_t size);
+};
+
+enum exec_tier { EXEC_TIER_AUTO, EXEC_TIER_INTERP, EXEC_TIER_JIT };
+
+/* -d log mask bits */
+enum {
+    LOG_IN_ASM = 1 << 0, LOG_OP = 1 << 1, LOG_OP_OPT = 1 << 2, LOG_OUT_ASM = 1 << 3,
+    LOG_EXEC = 1 << 4, LOG_UNIMP = 1 << 5, LOG_GUEST_ERRORS = 1 << 6, LOG_STRACE = 1 << 7,
+};
+
+struct exec_config {
+    const struct guest_desc *guest;
+    enum exec_tier tier;
+    unsigned jit_threshold;     /* interpreted runs before a block is compiled */
+    unsigned max_insns;         /* guest insns per block (1 with -one-insn-per-tb) */
+    unsigned log_mask;
+    FILE *log;                  /* -D file, stderr by default */
+    uintptr_t guest_base;       /* host address of guest address 0 */
+};
+extern struct exec_config exec_config;
+
+#define exec_log_enabled(bit) (exec_config.log_mask & (bit))
+void exec_log(unsigned bit, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Exit word returned by generated code and by the interpreter.  The low 3
+ * bits are the kind; the payload is the rest shifted right by 8.
+ *   LOOKUP: the next pc is in the state; find its block.
+ *   CHAIN:  as LOOKUP, and payload is a chain site (jit_patch_chain) that
+ *           may be patched to jump straight to that block.
+ *   TRAP:   payload is the trap reason; pc was set to the exit's imm2.
+ */
+enum { EXEC_EXIT_LOOKUP = 0, EXEC_EXIT_CHAIN = 1, EXEC_EXIT_TRAP = 2 };
+#define EXEC_EXIT(kind, payload) (((uint64_t)(payload) << 8) | (kind))
+#define EXEC_EXIT_KIND(w) ((unsigned)((w) & 7))
+#define EXEC_EXIT_PAYLOAD(w) ((w) >> 8)
+
+/* Inline indirect-branch cache, probed by generated code (exit_ind). */
+struct jmp_cache_entry {
+    uint64_t pc;
+    void *code;
+};
+#define JMP_CACHE_BITS 12
+#define JMP_CACHE_SIZE (1u << JMP_CACHE_BITS)
+static inline unsigned jmp_cache_hash(uint64_t pc, unsigned insn_shift)
+{
+    return (unsigned)(pc >> insn_shift) & (JMP_CACHE_SIZE - 1);
+}
+
+/* A translation block: one guest block, interpreted or compiled. */
+struct tb {
+    uint64_t pc;
+    uint32_t size;              /* guest bytes */
+    uint32_t exec_count;        /* interpreted runs so far */
+    struct ir_insn *insns;      /* optimised IR (kept for the interpreter) */
+    uint32_t n_insns, n_temps;
+    void *host_code;            /* NULL until compiled */
+    struct tb *hash_next;
+};
+
+/* Per-thread execution context. */
+struct exec_ctx {
+    void *state;                /* guest CPU state */
+    struct jmp_cache_entry *jmp_cache;
+};
+
+void exec_ctx_init(struct exec_ctx *ctx, void *state);
+/* Run guest code from the state's pc until a trap; returns the trap reason. */
+unsigned exec_run(struct exec_ctx *ctx);
+/* Forget translations overlapping [start, end). */
+void exec_invalidate(uint64_t start, uint64_t end);
+
+/* the cold tier (interp.c) */
+uint64_t interp_run(void *state, const struct tb *tb);
+
+/* optimiser (opt.c): all passes in order */
+void ir_optimize(struct ir_block *b);
+
+#endif
