@@ -1,0 +1,30 @@
+/*
+ * The Linux user ABI for the asm-generic guests (riscv64, aarch64): one
+ * syscall table (generic/table.def) drives dispatch and the -strace printer.
+ */
+#ifndef SYSCALL_SYSCALL_H
+#define SYSCALL_SYSCALL_H
+
+#include <stdint.h>
+
+#include "loader/loader.h"
+
+struct syscall_guest {
+    const char *uname_machine;  /* "riscv64", "aarch64" */
+    uint32_t seccomp_arch;      /* SCMP_ARCH_RISCV64 / SCMP_ARCH_AARCH64: names for logs */
+};
+
+/* Once, before the first guest instruction runs; img is copied. */
+void syscall_init(const struct syscall_guest *g, const struct guest_image *img);
+
+/*
+ * Run guest syscall nr with its six argument registers.  Returns the value
+ * for the guest's return register (negative errno on error).  exit and
+ * exit_group do not return.
+ */
+int64_t syscall_dispatch(void *cpu_state, uint64_t nr, const uint64_t args[6]);
+
+/* Name of a syscall number of this guest, or NULL (for logs). */
+const char *syscall_name(uint64_t nr);
+
+#endif
