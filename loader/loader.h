@@ -35,11 +35,17 @@ struct guest_image {
     char exe_path[4096];        /* absolute host path of the program (/proc/self/exe) */
 };
 
-/* Default ET_DYN load biases (like the kernel's ELF_ET_DYN_BASE). */
-#define LOADER_DYN_BASE_RISCV64  0x2aaaaaa000ull
-#define LOADER_DYN_BASE_AARCH64  0x5555554000ull
-/* where a PT_INTERP interpreter is placed when it is ET_DYN */
-#define LOADER_INTERP_BASE       0x4000000000ull
+/*
+ * Default layout per machine, like the kernel's ELF_ET_DYN_BASE and
+ * mmap/stack placement; riscv64 stays inside Sv39 (below 2^38), aarch64
+ * stays below the x86-64 host ASLR area (0x7f..) and above the runner.
+ */
+#define LOADER_DYN_BASE_RISCV64     0x2aaaaaa000ull
+#define LOADER_INTERP_BASE_RISCV64  0x3f00000000ull
+#define LOADER_STACK_TOP_RISCV64    0x3ffffff000ull
+#define LOADER_DYN_BASE_AARCH64     0x555555554000ull
+#define LOADER_INTERP_BASE_AARCH64  0x7d0000000000ull
+#define LOADER_STACK_TOP_AARCH64    0x7e0000000000ull
 
 /*
  * Load path into the current address space.  Returns 0, or -1 with err set
