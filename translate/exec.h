@@ -78,6 +78,7 @@ struct tb {
     uint32_t size;              /* guest bytes */
     uint32_t exec_count;        /* interpreted runs so far */
     struct ir_insn *insns;      /* optimised IR (kept for the interpreter) */
+    uint8_t *temp_types;        /* enum ir_type of each temp, for a later compile */
     uint32_t n_insns, n_temps;
     void *host_code;            /* NULL until compiled */
     struct tb *hash_next;

@@ -1,0 +1,17 @@
+/* The code cache's interface inside translate/ (exec.c uses it). */
+#ifndef TRANSLATE_CACHE_H
+#define TRANSLATE_CACHE_H
+
+#include "translate/exec.h"
+
+struct tb *tb_cache_lookup(uint64_t pc);
+/* translate, optimise and insert the block at pc (compiled at once with -tier jit) */
+struct tb *tb_cache_translate(const void *state, uint64_t pc);
+/* compile an interpreted block; false if the cache had to be flushed */
+bool tb_compile(struct tb *tb);
+void tb_cache_flush(void);
+void tb_cache_register_ctx(struct exec_ctx *ctx);
+/* incremented by every flush: chain sites taken before it are gone */
+extern unsigned tb_flush_count;
+
+#endif

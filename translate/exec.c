@@ -1,0 +1,106 @@
+/*
+ * The execution loop: find the block at the guest pc, run it in the right
+ * tier, patch chains and fill the indirect-branch cache, and hand traps back
+ * to the guest's cpu loop.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "translate/cache.h"
+#include "translate/jit.h"
+
+struct exec_config exec_config = {
+    .tier = EXEC_TIER_AUTO,
+    .jit_threshold = 32,
+    .max_insns = 256,
+};
+
+void exec_log(unsigned bit, const char *fmt, ...)
+{
+    if (!exec_log_enabled(bit))
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(exec_config.log ? exec_config.log : stderr, fmt, ap);
+    va_end(ap);
+}
+
+void exec_ctx_init(struct exec_ctx *ctx, void *state)
+{
+    static bool jit_ready;
+    if (!jit_ready && exec_config.tier != EXEC_TIER_INTERP) {
+        if (!jit_init()) {
+            fprintf(stderr, "runtime: cannot map the code buffer\n");
+            exit(1);
+        }
+        jit_ready = true;
+    }
+    if (!exec_config.log)
+        exec_config.log = stderr;
+    ctx->state = state;
+    ctx->jmp_cache = calloc(JMP_CACHE_SIZE, sizeof(struct jmp_cache_entry));
+    if (!ctx->jmp_cache) {
+        fprintf(stderr, "runtime: out of memory\n");
+        exit(1);
+    }
+    tb_cache_register_ctx(ctx);
+}
+
+static struct tb *tb_find(struct exec_ctx *ctx, uint64_t pc)
+{
+    struct tb *tb = tb_cache_lookup(pc);
+    if (!tb)
+        tb = tb_cache_translate(ctx->state, pc);
+    return tb;
+}
+
+unsigned exec_run(struct exec_ctx *ctx)
+{
+    uint64_t *pcp = (uint64_t *)((char *)ctx->state + exec_config.guest->pc_offset);
+    /* -d exec wants to see every block, so nothing may bypass this loop */
+    bool chain = !exec_log_enabled(LOG_EXEC);
+    uint64_t chain_site = 0;
+
+    for (;;) {
+        uint64_t pc = *pcp;
+        unsigned flushes = tb_flush_count;
+        struct tb *tb = tb_find(ctx, pc);
+        if (!tb->host_code && exec_config.tier != EXEC_TIER_INTERP &&
+            tb->exec_count >= exec_config.jit_threshold && !tb_compile(tb)) {
+            chain_site = 0;
+            continue;           /* cache flushed: translate again */
+        }
+        if (flushes != tb_flush_count)
+            chain_site = 0;
+        exec_log(LOG_EXEC, "Trace 0x%" PRIx64 " [%s]\n", pc, tb->host_code ? "jit" : "interp");
+
+        uint64_t w;
+        if (tb->host_code) {
+            if (chain) {
+                if (chain_site)
+                    jit_patch_chain(chain_site, tb->host_code);
+                struct jmp_cache_entry *e =
+                    &ctx->jmp_cache[jmp_cache_hash(pc, exec_config.guest->insn_shift)];
+                e->pc = pc;
+                e->code = tb->host_code;
+            }
+            w = jit_enter(ctx->state, tb->host_code, ctx->jmp_cache);
+        } else {
+            tb->exec_count++;
+            w = interp_run(ctx->state, tb);
+        }
+        chain_site = 0;
+        switch (EXEC_EXIT_KIND(w)) {
+        case EXEC_EXIT_TRAP:
+            return (unsigned)EXEC_EXIT_PAYLOAD(w);
+        case EXEC_EXIT_CHAIN:
+            if (chain)
+                chain_site = EXEC_EXIT_PAYLOAD(w);
+            break;
+        default:
+            break;
+        }
+    }
+}
