@@ -17,9 +17,10 @@ LIBS     := -lelf -lz -lseccomp -lcapstone -lm -lpthread
 PREFIX   ?= /usr/local
 GUESTS   := riscv64 aarch64
 
-CORE_SRCS := $(wildcard translate/*.c translate/x86/*.c loader/*.c syscall/*.c)
+CORE_SRCS := $(wildcard translate/*.c translate/x86/*.c loader/*.c syscall/*.c syscall/generic/*.c)
 CORE_OBJS := $(CORE_SRCS:%.c=$(B)/%.o)
-isa_objs   = $(patsubst %.c,$(B)/%.o,$(wildcard isa/$(1)/*.c))
+# a guest's front-end (isa/<g>/) and its ABI glue (syscall/<g>/: cpu loop, signal frames)
+isa_objs   = $(patsubst %.c,$(B)/%.o,$(wildcard isa/$(1)/*.c syscall/$(1)/*.c))
 # guests whose front-end exists yet
 BUILT_GUESTS := $(foreach g,$(GUESTS),$(if $(wildcard isa/$(g)/*.c),$(g)))
 RUNNERS  := $(BUILT_GUESTS:%=$(B)/runtime-%)
