@@ -25,7 +25,7 @@ isa_objs   = $(patsubst %.c,$(B)/%.o,$(wildcard isa/$(1)/*.c syscall/$(1)/*.c))
 BUILT_GUESTS := $(foreach g,$(GUESTS),$(if $(wildcard isa/$(g)/*.c),$(g)))
 RUNNERS  := $(BUILT_GUESTS:%=$(B)/runtime-%)
 
-.PHONY: all deps check check-unit check-bats check-long run install clean guest-progs bench
+.PHONY: all deps check check-long run install clean guest-progs demo-progs bench
 all: $(RUNNERS)
 
 $(B)/%.o: %.c
@@ -65,6 +65,16 @@ $(B)/guest/aarch64/%: rootfs-tests/progs/%.c
 	aarch64-linux-gnu-gcc $(GUEST_CFLAGS) -march=armv8-a+crypto+crc -o $@ $< -lm
 guest-progs: $(foreach g,native $(BUILT_GUESTS),$(PROG_NAMES:%=$(B)/guest/$(g)/%))
 
+# the `make run` demo programs (rootfs-tests/demo/*.c)
+DEMO_NAMES := $(patsubst rootfs-tests/demo/%.c,%,$(wildcard rootfs-tests/demo/*.c))
+$(B)/demo/riscv64/%: rootfs-tests/demo/%.c
+	@mkdir -p $(dir $@)
+	riscv64-linux-gnu-gcc $(GUEST_CFLAGS) -o $@ $<
+$(B)/demo/aarch64/%: rootfs-tests/demo/%.c
+	@mkdir -p $(dir $@)
+	aarch64-linux-gnu-gcc $(GUEST_CFLAGS) -o $@ $<
+demo-progs: $(foreach g,$(BUILT_GUESTS),$(DEMO_NAMES:%=$(B)/demo/$(g)/%))
+
 deps:
 	@bash rootfs-tests/lib/deps.sh
 
@@ -77,7 +87,7 @@ check-long: deps
 	@RUNTIME_CHECK_LONG=1 bash rootfs-tests/lib/run-tests.sh $(B) $(UNIT_BINS)
 
 run: deps
-	@$(MAKE) --no-print-directory all guest-progs
+	@$(MAKE) --no-print-directory all demo-progs
 	@bash rootfs-tests/lib/demo.sh $(B)
 
 bench: deps
