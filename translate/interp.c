@@ -1,0 +1,285 @@
+/*
+ * The cold tier: runs a block's optimised IR directly.  Short-lived processes
+ * spend most of their time here, so dispatch is a computed goto over the
+ * opcode and the hottest ops are inlined; everything else pure goes through
+ * ir_eval_pure, the single definition of the ops (ir_eval.c).  The inlined
+ * ops rely on the IR invariant that an I32 temp always holds a zero-extended
+ * value, which every writer below maintains.
+ */
+#include "exec.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Result masks indexed by insn->type; count masks for shifts likewise. */
+static const uint64_t type_mask[2] = { 0xffffffffull, ~0ull };
+static const uint64_t count_mask[2] = { 31, 63 };
+
+static inline uint64_t mem_load(const void *p, unsigned mem, unsigned type)
+{
+    uint64_t v;
+    switch (mem & IR_MEM_SIZE_MASK) {
+    case IR_MEM_8: {
+        uint8_t x;
+        memcpy(&x, p, 1);
+        v = (mem & IR_MEM_SIGN) ? (uint64_t)(int64_t)(int8_t)x : x;
+        break;
+    }
+    case IR_MEM_16: {
+        uint16_t x;
+        memcpy(&x, p, 2);
+        v = (mem & IR_MEM_SIGN) ? (uint64_t)(int64_t)(int16_t)x : x;
+        break;
+    }
+    case IR_MEM_32: {
+        uint32_t x;
+        memcpy(&x, p, 4);
+        v = (mem & IR_MEM_SIGN) ? (uint64_t)(int64_t)(int32_t)x : x;
+        break;
+    }
+    default:
+        memcpy(&v, p, 8);
+        break;
+    }
+    return v & type_mask[type];
+}
+
+static inline void mem_store(void *p, unsigned mem, uint64_t v)
+{
+    switch (mem & IR_MEM_SIZE_MASK) {
+    case IR_MEM_8: { uint8_t x = (uint8_t)v; memcpy(p, &x, 1); break; }
+    case IR_MEM_16: { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); break; }
+    case IR_MEM_32: { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); break; }
+    default: memcpy(p, &v, 8); break;
+    }
+}
+
+/* The value an rmw stores, computed at the access size (signed kinds compare
+ * the sign-extended size-wide values). */
+static uint64_t rmw_apply(unsigned kind, unsigned size, uint64_t old, uint64_t v)
+{
+    unsigned shift = 64 - (8u << size);
+    int64_t so = (int64_t)(old << shift) >> shift, sv = (int64_t)(v << shift) >> shift;
+    uint64_t m = ~0ull >> shift;
+    old &= m;
+    v &= m;
+    switch (kind) {
+    case IR_RMW_XCHG: return v;
+    case IR_RMW_ADD: return old + v;
+    case IR_RMW_AND: return old & v;
+    case IR_RMW_OR: return old | v;
+    case IR_RMW_XOR: return old ^ v;
+    case IR_RMW_SMIN: return so < sv ? old : v;
+    case IR_RMW_SMAX: return so > sv ? old : v;
+    case IR_RMW_UMIN: return old < v ? old : v;
+    case IR_RMW_UMAX: return old > v ? old : v;
+    default: abort();   /* front-end bug: unknown rmw kind */
+    }
+}
+
+/* Generic compare-and-swap loop: every kind at every size, seq_cst. */
+#define RMW_LOOP(T)                                                             \
+    do {                                                                        \
+        T *q = p, o = __atomic_load_n(q, __ATOMIC_RELAXED);                     \
+        while (!__atomic_compare_exchange_n(q, &o, (T)rmw_apply(kind, size, o, v), \
+                                            false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) \
+            ;                                                                   \
+        old = o;                                                                \
+    } while (0)
+
+#define RMW_FAST(T)                                                             \
+    do {                                                                        \
+        T *q = p;                                                               \
+        switch (kind) {                                                         \
+        case IR_RMW_XCHG: old = __atomic_exchange_n(q, (T)v, __ATOMIC_SEQ_CST); break; \
+        case IR_RMW_ADD: old = __atomic_fetch_add(q, (T)v, __ATOMIC_SEQ_CST); break; \
+        case IR_RMW_AND: old = __atomic_fetch_and(q, (T)v, __ATOMIC_SEQ_CST); break; \
+        case IR_RMW_OR: old = __atomic_fetch_or(q, (T)v, __ATOMIC_SEQ_CST); break; \
+        case IR_RMW_XOR: old = __atomic_fetch_xor(q, (T)v, __ATOMIC_SEQ_CST); break; \
+        default: RMW_LOOP(T); break;                                            \
+        }                                                                       \
+    } while (0)
+
+static uint64_t atomic_rmw(void *p, unsigned mem, unsigned kind, unsigned type, uint64_t v)
+{
+    unsigned size = mem & IR_MEM_SIZE_MASK;
+    uint64_t old;
+    switch (size) {
+    case IR_MEM_8: RMW_FAST(uint8_t); break;
+    case IR_MEM_16: RMW_FAST(uint16_t); break;
+    case IR_MEM_32: RMW_FAST(uint32_t); break;
+    default: RMW_FAST(uint64_t); break;
+    }
+    return mem_load(&old, mem, type);
+}
+
+#define CMPXCHG(T)                                                              \
+    do {                                                                        \
+        T o = (T)expect;                                                        \
+        __atomic_compare_exchange_n((T *)p, &o, (T)newv, false, __ATOMIC_SEQ_CST, \
+                                    __ATOMIC_SEQ_CST);                          \
+        old = o;                                                                \
+    } while (0)
+
+static uint64_t atomic_cmpxchg(void *p, unsigned mem, unsigned type, uint64_t expect,
+                               uint64_t newv)
+{
+    uint64_t old;
+    switch (mem & IR_MEM_SIZE_MASK) {
+    case IR_MEM_8: CMPXCHG(uint8_t); break;
+    case IR_MEM_16: CMPXCHG(uint16_t); break;
+    case IR_MEM_32: CMPXCHG(uint32_t); break;
+    default: CMPXCHG(uint64_t); break;
+    }
+    return mem_load(&old, mem, type);
+}
+
+static void fence(int64_t kind)
+{
+    /* Only store->load ordering needs a full barrier; the rest is acq_rel. */
+    if (kind & IR_FENCE_ST_LD)
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    else
+        __atomic_thread_fence(__ATOMIC_ACQ_REL);
+}
+
+static inline void set_pc(char *state, uint32_t pc_offset, uint64_t pc)
+{
+    memcpy(state + pc_offset, &pc, 8);
+}
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+
+uint64_t interp_run(void *state_v, const struct tb *tb)
+{
+    static const void *const labels[IR_NUM_OPS] = {
+        [0 ... IR_NUM_OPS - 1] = &&op_pure,
+        [IR_movi] = &&op_movi, [IR_mov] = &&op_mov,
+        [IR_add] = &&op_add, [IR_sub] = &&op_sub,
+        [IR_and] = &&op_and, [IR_or] = &&op_or, [IR_xor] = &&op_xor,
+        [IR_shl] = &&op_shl, [IR_shr] = &&op_shr,
+        [IR_setcond] = &&op_setcond,
+        [IR_get_reg] = &&op_get_reg, [IR_set_reg] = &&op_set_reg,
+        [IR_ld] = &&op_ld, [IR_st] = &&op_st,
+        [IR_atomic_rmw] = &&op_atomic_rmw, [IR_atomic_cmpxchg] = &&op_atomic_cmpxchg,
+        [IR_fence] = &&op_fence, [IR_call] = &&op_call,
+        [IR_exit_cond] = &&op_exit_cond, [IR_exit_tb] = &&op_exit_tb,
+        [IR_exit_ind] = &&op_exit_ind, [IR_exit_trap] = &&op_exit_trap,
+    };
+    /* No initialisation: SSA guarantees every temp is written before it is
+     * read, except temp 0 which stands for an absent call argument. */
+    uint64_t t[IR_MAX_TEMPS];
+    char *state = state_v;
+    const uintptr_t base = exec_config.guest_base;
+    const uint32_t pc_offset = exec_config.guest->pc_offset;
+    const struct ir_insn *i = tb->insns;
+    uint64_t a, c;
+
+    t[0] = 0;
+
+#define DISPATCH() goto *labels[i->op]
+#define NEXT() do { i++; DISPATCH(); } while (0)
+#define IN(k) t[i->in[k]]
+#define ADDR() ((void *)(base + (uintptr_t)IN(0) + (uintptr_t)i->imm))
+
+    DISPATCH();
+
+op_movi:
+    t[i->out] = (uint64_t)i->imm & type_mask[i->type];
+    NEXT();
+op_mov:
+    t[i->out] = IN(0) & type_mask[i->type];
+    NEXT();
+op_add:
+    t[i->out] = (IN(0) + IN(1)) & type_mask[i->type];
+    NEXT();
+op_sub:
+    t[i->out] = (IN(0) - IN(1)) & type_mask[i->type];
+    NEXT();
+op_and:
+    t[i->out] = IN(0) & IN(1) & type_mask[i->type];
+    NEXT();
+op_or:
+    t[i->out] = (IN(0) | IN(1)) & type_mask[i->type];
+    NEXT();
+op_xor:
+    t[i->out] = (IN(0) ^ IN(1)) & type_mask[i->type];
+    NEXT();
+op_shl:
+    t[i->out] = (IN(0) << (IN(1) & count_mask[i->type])) & type_mask[i->type];
+    NEXT();
+op_shr:
+    t[i->out] = (IN(0) & type_mask[i->type]) >> (IN(1) & count_mask[i->type]);
+    NEXT();
+op_setcond:
+    t[i->out] = ir_eval_cond((enum ir_cond)i->cond, (enum ir_type)i->type, IN(0), IN(1));
+    NEXT();
+op_pure:
+    t[i->out] = ir_eval_pure(i, IN(0), IN(1), IN(2));
+    NEXT();
+
+op_get_reg:
+    if (i->type == IR_I32) {
+        uint32_t x;
+        memcpy(&x, state + i->imm, 4);
+        t[i->out] = x;
+    } else {
+        memcpy(&t[i->out], state + i->imm, 8);
+    }
+    NEXT();
+op_set_reg:
+    if (i->type == IR_I32) {
+        uint32_t x = (uint32_t)IN(0);
+        memcpy(state + i->imm, &x, 4);
+    } else {
+        memcpy(state + i->imm, &IN(0), 8);
+    }
+    NEXT();
+
+op_ld:
+    t[i->out] = mem_load(ADDR(), i->mem, i->type);
+    NEXT();
+op_st:
+    mem_store(ADDR(), i->mem, IN(1));
+    NEXT();
+op_atomic_rmw:
+    t[i->out] = atomic_rmw(ADDR(), i->mem, i->cond, i->type, IN(1));
+    NEXT();
+op_atomic_cmpxchg:
+    t[i->out] = atomic_cmpxchg(ADDR(), i->mem, i->type, IN(1), IN(2));
+    NEXT();
+op_fence:
+    fence(i->imm);
+    NEXT();
+
+op_call:
+    a = ((ir_helper_fn)(uintptr_t)i->imm)(state, IN(0), IN(1), IN(2), IN(3));
+    if (i->out)
+        t[i->out] = a & type_mask[i->type];
+    NEXT();
+
+op_exit_cond:
+    a = IN(0);
+    c = IN(1);
+    if (!ir_eval_cond((enum ir_cond)i->cond, (enum ir_type)i->type, a, c))
+        NEXT();
+    set_pc(state, pc_offset, (uint64_t)i->imm);
+    return EXEC_EXIT(EXEC_EXIT_LOOKUP, 0);
+op_exit_tb:
+    set_pc(state, pc_offset, (uint64_t)i->imm);
+    return EXEC_EXIT(EXEC_EXIT_LOOKUP, 0);
+op_exit_ind:
+    set_pc(state, pc_offset, IN(0));
+    return EXEC_EXIT(EXEC_EXIT_LOOKUP, 0);
+op_exit_trap:
+    set_pc(state, pc_offset, i->imm2);
+    return EXEC_EXIT(EXEC_EXIT_TRAP, (uint64_t)i->imm);
+
+#undef DISPATCH
+#undef NEXT
+#undef IN
+#undef ADDR
+}
+
+#pragma GCC diagnostic pop
