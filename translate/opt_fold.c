@@ -1,0 +1,267 @@
+/*
+ * Constant folding, copy propagation and algebraic simplification, in one
+ * forward sweep.  Temps are SSA, so an instruction that reduces to an
+ * existing temp is dropped and its output renamed (through repl) in every
+ * later use; one that reduces to a constant becomes a movi in place.
+ * Values are evaluated with ir_eval_pure so that folding cannot disagree
+ * with the interpreter.
+ */
+#include "opt.h"
+
+#include <string.h>
+
+enum fold_kind { FOLD_NONE, FOLD_ALIAS, FOLD_CONST };
+
+struct fold_ctx {
+    const struct ir_block *b;
+    ir_temp repl[IR_MAX_TEMPS];
+    uint8_t known[IR_MAX_TEMPS];
+    uint64_t val[IR_MAX_TEMPS];
+};
+
+struct fold_result {
+    enum fold_kind kind;
+    ir_temp alias;
+    uint64_t value;
+};
+
+static inline struct fold_result fold_alias(ir_temp t)
+{
+    return (struct fold_result){ FOLD_ALIAS, t, 0 };
+}
+
+static inline struct fold_result fold_const(uint64_t v)
+{
+    return (struct fold_result){ FOLD_CONST, IR_NO_TEMP, v };
+}
+
+/* setcond/exit_cond on two equal operands, or -1 when it depends on them */
+static int cond_same_operands(enum ir_cond cond)
+{
+    switch (cond) {
+    case IR_EQ: case IR_GE: case IR_LE: case IR_GEU: case IR_LEU:
+        return 1;
+    case IR_NE: case IR_LT: case IR_GT: case IR_LTU: case IR_GTU:
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+/* Identities of one pure op with at least one non-constant input. */
+static struct fold_result simplify(const struct fold_ctx *x, const struct ir_insn *i)
+{
+    const struct fold_result none = { FOLD_NONE, IR_NO_TEMP, 0 };
+    ir_temp a = i->in[0], c = i->in[1];
+    bool ka = a && x->known[a], kc = c && x->known[c];
+    uint64_t va = ka ? x->val[a] : 0, vc = kc ? x->val[c] : 0;
+    uint64_t m = opt_type_mask(i->type);
+    uint64_t wbits = i->type == IR_I32 ? 31 : 63;
+
+    switch (i->op) {
+    case IR_add:
+        if (kc && vc == 0)
+            return fold_alias(a);
+        if (ka && va == 0)
+            return fold_alias(c);
+        break;
+    case IR_sub:
+        if (kc && vc == 0)
+            return fold_alias(a);
+        if (a == c)
+            return fold_const(0);
+        break;
+    case IR_mul:
+        if ((kc && vc == 0) || (ka && va == 0))
+            return fold_const(0);
+        if (kc && vc == 1)
+            return fold_alias(a);
+        if (ka && va == 1)
+            return fold_alias(c);
+        break;
+    case IR_divs: case IR_divu:
+        if (kc && vc == 1)
+            return fold_alias(a);
+        if (kc && vc == 0)
+            return fold_const(0);
+        break;
+    case IR_rems: case IR_remu:
+        if (kc && vc == 1)
+            return fold_const(0);
+        if (kc && vc == 0)
+            return fold_alias(a);
+        break;
+    case IR_and:
+        if ((kc && vc == 0) || (ka && va == 0))
+            return fold_const(0);
+        if ((kc && vc == m) || a == c)
+            return fold_alias(a);
+        if (ka && va == m)
+            return fold_alias(c);
+        break;
+    case IR_or:
+        if ((kc && vc == m) || (ka && va == m))
+            return fold_const(m);
+        if ((kc && vc == 0) || a == c)
+            return fold_alias(a);
+        if (ka && va == 0)
+            return fold_alias(c);
+        break;
+    case IR_xor:
+        if (a == c)
+            return fold_const(0);
+        if (kc && vc == 0)
+            return fold_alias(a);
+        if (ka && va == 0)
+            return fold_alias(c);
+        break;
+    case IR_andn:
+        if (a == c || (ka && va == 0) || (kc && vc == m))
+            return fold_const(0);
+        if (kc && vc == 0)
+            return fold_alias(a);
+        break;
+    case IR_orn:
+        if (a == c || (ka && va == m) || (kc && vc == 0))
+            return fold_const(m);
+        if (kc && vc == m)
+            return fold_alias(a);
+        break;
+    case IR_xnor:
+        if (a == c)
+            return fold_const(m);
+        if (kc && vc == m)
+            return fold_alias(a);
+        if (ka && va == m)
+            return fold_alias(c);
+        break;
+    case IR_shl: case IR_shr: case IR_sar: case IR_rotl: case IR_rotr:
+        if (kc && (vc & wbits) == 0)
+            return fold_alias(a);
+        if (ka && va == 0)
+            return fold_const(0);
+        if (ka && va == m && i->op != IR_shl && i->op != IR_shr)
+            return fold_const(m);
+        break;
+    case IR_select:
+        if (ka)
+            return fold_alias(va ? i->in[1] : i->in[2]);
+        if (i->in[1] == i->in[2])
+            return fold_alias(i->in[1]);
+        break;
+    case IR_setcond:
+        if (a == c) {
+            int r = cond_same_operands((enum ir_cond)i->cond);
+            if (r >= 0)
+                return fold_const((uint64_t)r);
+        }
+        break;
+    default:
+        break;
+    }
+    return none;
+}
+
+static bool inputs_known(const struct fold_ctx *x, const struct ir_insn *i)
+{
+    unsigned n = ir_op_info[i->op].n_in;
+    for (unsigned k = 0; k < n; k++)
+        if (!x->known[i->in[k]])
+            return false;
+    return true;
+}
+
+static void make_movi(struct fold_ctx *x, struct ir_insn *i, uint64_t v)
+{
+    v &= opt_type_mask(i->type);
+    i->op = IR_movi;
+    i->cond = 0;
+    i->mem = 0;
+    memset(i->in, 0, sizeof(i->in));
+    i->imm = (int64_t)v;
+    i->imm2 = 0;
+    x->known[i->out] = 1;
+    x->val[i->out] = v;
+}
+
+/* What to do with one instruction after its inputs are renamed. */
+enum fold_action { KEEP, DROP, END };
+
+static enum fold_action fold_insn(struct fold_ctx *x, struct ir_insn *i)
+{
+    const struct ir_block *b = x->b;
+    uint8_t flags = ir_op_info[i->op].flags;
+
+    if (i->op == IR_movi) {
+        make_movi(x, i, (uint64_t)i->imm);
+        return KEEP;
+    }
+    if (i->op == IR_mov) {
+        x->repl[i->out] = i->in[0];
+        return DROP;
+    }
+    if (flags & IR_F_PURE) {
+        struct fold_result r;
+        if (inputs_known(x, i)) {
+            r = fold_const(ir_eval_pure(i, x->val[i->in[0]], x->val[i->in[1]],
+                                        x->val[i->in[2]]));
+        } else {
+            r = simplify(x, i);
+        }
+        if (r.kind == FOLD_ALIAS && b->temp_type[r.alias] == i->type) {
+            x->repl[i->out] = r.alias;
+            return DROP;
+        }
+        if (r.kind == FOLD_CONST)
+            make_movi(x, i, r.value);
+        return KEEP;
+    }
+    if (i->op == IR_exit_cond) {
+        int taken = -1;
+        if (inputs_known(x, i))
+            taken = ir_eval_cond((enum ir_cond)i->cond, (enum ir_type)i->type,
+                                 x->val[i->in[0]], x->val[i->in[1]]);
+        else if (i->in[0] == i->in[1])
+            taken = cond_same_operands((enum ir_cond)i->cond);
+        if (taken == 0)
+            return DROP;
+        if (taken == 1) {
+            /* always taken: an unconditional direct exit, and the block ends */
+            i->op = IR_exit_tb;
+            i->type = IR_I64;
+            i->cond = 0;
+            memset(i->in, 0, sizeof(i->in));
+            return END;
+        }
+        return KEEP;
+    }
+    return (flags & IR_F_END) ? END : KEEP;
+}
+
+void opt_fold(struct ir_block *b)
+{
+    struct fold_ctx x;
+    uint32_t w = 0;
+
+    x.b = b;
+    for (uint32_t t = 0; t < b->n_temps; t++)
+        x.repl[t] = t;
+    memset(x.known, 0, b->n_temps);
+    /* temp 0 (an absent input) reads as the constant 0 */
+    x.known[0] = 1;
+    x.val[0] = 0;
+
+    for (uint32_t r = 0; r < b->n_insns; r++) {
+        struct ir_insn *i = &b->insns[w];
+        if (w != r)
+            *i = b->insns[r];
+        opt_rename(i, x.repl);
+        enum fold_action act = fold_insn(&x, i);
+        if (act == DROP)
+            continue;
+        w++;
+        if (act == END)
+            break;
+    }
+    b->n_insns = w;
+}

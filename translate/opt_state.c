@@ -1,0 +1,190 @@
+/*
+ * Guest-state passes: this is how guest registers end up cached in host
+ * registers within a block.
+ *
+ * Forwarding (forward sweep): a get_reg of a slot (offset, type) whose value
+ * is already in a temp, from an earlier set_reg or get_reg of exactly that
+ * slot, is dropped and its uses renamed.  A set_reg forgets every slot that
+ * overlaps the bytes it writes; a call that may touch registers forgets all.
+ * Guest memory never aliases the CPU state, so ld/st/atomics change nothing.
+ *
+ * Dead stores (backward sweep): a set_reg whose bytes are all written again
+ * later before anything can observe them is removed.  Observers: get_reg of
+ * an overlapping slot, every exit (the whole state is live at a block exit),
+ * a call that may touch registers or leave the block, and, with
+ * OPT_PRECISE_MEM_FAULTS, every guest memory access (it may fault).
+ */
+#include "opt.h"
+
+#include <string.h>
+
+/* slots tracked at once; beyond that the oldest knowledge is dropped */
+#define STATE_SLOTS 64
+
+struct slot {
+    int64_t off;
+    uint32_t size;
+    uint8_t type;
+    ir_temp temp;
+};
+
+struct slot_set {
+    unsigned n, next_victim;
+    struct slot s[STATE_SLOTS];
+};
+
+static inline bool overlaps(const struct slot *s, int64_t off, uint32_t size)
+{
+    return s->off < off + size && off < s->off + s->size;
+}
+
+static void slot_add(struct slot_set *set, int64_t off, uint32_t size, uint8_t type,
+                     ir_temp temp)
+{
+    struct slot *s;
+    if (set->n < STATE_SLOTS) {
+        s = &set->s[set->n++];
+    } else {
+        s = &set->s[set->next_victim];
+        set->next_victim = (set->next_victim + 1) % STATE_SLOTS;
+    }
+    s->off = off;
+    s->size = size;
+    s->type = type;
+    s->temp = temp;
+}
+
+static void slot_forget_overlap(struct slot_set *set, int64_t off, uint32_t size)
+{
+    for (unsigned k = 0; k < set->n;) {
+        if (overlaps(&set->s[k], off, size))
+            set->s[k] = set->s[--set->n];
+        else
+            k++;
+    }
+    if (set->next_victim >= set->n)
+        set->next_victim = 0;
+}
+
+static inline void slot_forget_all(struct slot_set *set)
+{
+    set->n = 0;
+    set->next_victim = 0;
+}
+
+static inline bool call_touches_regs(const struct ir_insn *i)
+{
+    return !(i->cond & IR_CALL_NO_REGS);
+}
+
+void opt_state_forward(struct ir_block *b)
+{
+    ir_temp repl[IR_MAX_TEMPS];
+    struct slot_set known;
+    uint32_t w = 0;
+
+    for (uint32_t t = 0; t < b->n_temps; t++)
+        repl[t] = t;
+    known.n = known.next_victim = 0;
+
+    for (uint32_t r = 0; r < b->n_insns; r++) {
+        struct ir_insn *i = &b->insns[w];
+        if (w != r)
+            *i = b->insns[r];
+        opt_rename(i, repl);
+        switch (i->op) {
+        case IR_get_reg: {
+            uint32_t size = opt_state_size(i);
+            bool hit = false;
+            for (unsigned k = 0; k < known.n; k++) {
+                const struct slot *s = &known.s[k];
+                if (s->off == i->imm && s->type == i->type) {
+                    repl[i->out] = s->temp;
+                    hit = true;
+                    break;
+                }
+            }
+            if (hit)
+                continue;
+            slot_add(&known, i->imm, size, i->type, i->out);
+            break;
+        }
+        case IR_set_reg: {
+            uint32_t size = opt_state_size(i);
+            slot_forget_overlap(&known, i->imm, size);
+            slot_add(&known, i->imm, size, i->type, i->in[0]);
+            break;
+        }
+        case IR_call:
+            if (call_touches_regs(i))
+                slot_forget_all(&known);
+            break;
+        default:
+            break;
+        }
+        w++;
+    }
+    b->n_insns = w;
+}
+
+/* true when [off, off + size) lies inside one slot of the set */
+static bool slot_covered(const struct slot_set *set, int64_t off, uint32_t size)
+{
+    for (unsigned k = 0; k < set->n; k++) {
+        const struct slot *s = &set->s[k];
+        if (s->off <= off && off + size <= s->off + s->size)
+            return true;
+    }
+    return false;
+}
+
+void opt_state_dead(struct ir_block *b)
+{
+    /* slots that will be overwritten before they can be observed */
+    struct slot_set later;
+    bool dead[IR_MAX_INSNS];
+    bool any = false;
+
+    later.n = later.next_victim = 0;
+    for (uint32_t r = b->n_insns; r-- > 0;) {
+        const struct ir_insn *i = &b->insns[r];
+        uint8_t flags = ir_op_info[i->op].flags;
+        dead[r] = false;
+        switch (i->op) {
+        case IR_set_reg: {
+            uint32_t size = opt_state_size(i);
+            if (slot_covered(&later, i->imm, size)) {
+                dead[r] = any = true;
+            } else if (later.n < STATE_SLOTS) {
+                /* when full, not recording only loses opportunities */
+                slot_add(&later, i->imm, size, i->type, IR_NO_TEMP);
+            }
+            break;
+        }
+        case IR_get_reg:
+            slot_forget_overlap(&later, i->imm, opt_state_size(i));
+            break;
+        case IR_call:
+            if (call_touches_regs(i) || (i->cond & IR_CALL_MAY_EXIT))
+                slot_forget_all(&later);
+            break;
+        default:
+            if (flags & IR_F_EXIT)
+                slot_forget_all(&later);
+            else if (OPT_PRECISE_MEM_FAULTS && (flags & IR_F_MEM) && i->op != IR_fence)
+                slot_forget_all(&later);
+            break;
+        }
+    }
+    if (!any)
+        return;
+    uint32_t w = 0;
+    for (uint32_t r = 0; r < b->n_insns; r++) {
+        if (dead[r])
+            continue;
+        if (w != r)
+            b->insns[w] = b->insns[r];
+        w++;
+    }
+    b->n_insns = w;
+}
