@@ -24,7 +24,7 @@ void syscall_init(const struct syscall_guest *g, const struct guest_image *img);
  */
 int64_t syscall_dispatch(void *cpu_state, uint64_t nr, const uint64_t args[6]);
 
-/* Name of a syscall number of this guest, or NULL (for logs). */
+/* Name of a syscall number of this guest (static storage), or NULL. */
 const char *syscall_name(uint64_t nr);
 
 #endif

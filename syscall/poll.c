@@ -1,0 +1,63 @@
+/*
+ * Readiness and event fds: epoll (x86-64 packs struct epoll_event to 12
+ * bytes, the guest's is 16, so events are converted), ppoll, pselect6,
+ * eventfd, inotify.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+
+#include "syscall/sys.h"
+#include "syscall/target.h"
+
+SYS_PASS(epoll_create1)
+SYS_PASS(eventfd2)
+SYS_PASS(inotify_init1)
+SYS_PASS(inotify_add_watch)
+SYS_PASS(inotify_rm_watch)
+SYS_PASS(ppoll)
+SYS_PASS(pselect6)
+
+int64_t sys_epoll_ctl(void *cpu, const uint64_t *a)
+{
+    struct guest_epoll_event g;
+    struct epoll_event h;
+    int err;
+
+    if (!a[3] || (int)a[1] == EPOLL_CTL_DEL)
+        return host_syscall6(SYS_epoll_ctl, a[0], a[1], a[2], 0, 0, 0);
+    err = guest_read(&g, a[3], sizeof(g));
+    if (err)
+        return err;
+    h.events = g.events;
+    h.data.u64 = g.data;
+    return host_syscall6(SYS_epoll_ctl, a[0], a[1], a[2], (uintptr_t)&h, 0, 0);
+}
+
+#define EPOLL_BATCH 64
+
+int64_t sys_epoll_pwait(void *cpu, const uint64_t *a)
+{
+    struct epoll_event h[EPOLL_BATCH];
+    struct guest_epoll_event g[EPOLL_BATCH];
+    int max = (int)a[2];
+    int64_t r;
+
+    if (max <= 0)
+        return -EINVAL;
+    /* a larger maxevents only returns fewer events per call */
+    if (max > EPOLL_BATCH)
+        max = EPOLL_BATCH;
+    r = host_syscall6(SYS_epoll_pwait, a[0], (uintptr_t)h, (uint64_t)max, a[3], a[4], a[5]);
+    if (r <= 0)
+        return r;
+    for (int64_t i = 0; i < r; i++) {
+        g[i].events = h[i].events;
+        g[i].__pad = 0;
+        g[i].data = h[i].data.u64;
+    }
+    /* an unwritable buffer loses these events, as it would natively */
+    if (guest_write(a[1], g, (size_t)r * sizeof(g[0])))
+        return -EFAULT;
+    return r;
+}

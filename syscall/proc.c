@@ -1,0 +1,166 @@
+/*
+ * Process and identity calls: ids, uname (the guest's machine), limits,
+ * scheduling, exit, fork-style clone, prctl.  Structs here (rlimit,
+ * rusage, sysinfo, utsname, sched_param, cpu sets) agree with x86-64's.
+ */
+#include <errno.h>
+#include <linux/prctl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "syscall/sys.h"
+#include "translate/exec.h"
+
+SYS_PASS(getpid)
+SYS_PASS(getppid)
+SYS_PASS(gettid)
+SYS_PASS(getuid)
+SYS_PASS(geteuid)
+SYS_PASS(getgid)
+SYS_PASS(getegid)
+SYS_PASS(getresuid)
+SYS_PASS(getresgid)
+SYS_PASS(setuid)
+SYS_PASS(setgid)
+SYS_PASS(setreuid)
+SYS_PASS(setregid)
+SYS_PASS(setresuid)
+SYS_PASS(setresgid)
+SYS_PASS(setfsuid)
+SYS_PASS(setfsgid)
+SYS_PASS(getgroups)
+SYS_PASS(setgroups)
+SYS_PASS(getpgid)
+SYS_PASS(setpgid)
+SYS_PASS(getsid)
+SYS_PASS(setsid)
+SYS_PASS(getrandom)
+SYS_PASS(getrlimit)
+SYS_PASS(setrlimit)
+SYS_PASS(prlimit64)
+SYS_PASS(getrusage)
+SYS_PASS(getpriority)
+SYS_PASS(setpriority)
+SYS_PASS(sched_yield)
+SYS_PASS(sched_getaffinity)
+SYS_PASS(sched_setaffinity)
+SYS_PASS(sched_getparam)
+SYS_PASS(sched_setparam)
+SYS_PASS(sched_getscheduler)
+SYS_PASS(sched_setscheduler)
+SYS_PASS(sched_get_priority_max)
+SYS_PASS(sched_get_priority_min)
+SYS_PASS(getcpu)
+SYS_PASS(sysinfo)
+SYS_PASS(sethostname)
+SYS_PASS(capget)
+SYS_PASS(wait4)
+SYS_PASS(waitid)
+SYS_PASS(futex)
+SYS_PASS(get_robust_list)
+
+/* the kernel clears and wakes *tidptr at thread exit: same address here */
+SYS_PASS(set_tid_address)
+
+int64_t sys_set_robust_list(void *cpu, const uint64_t *a)
+{
+    /* Accepted but not registered: the host list belongs to the runner's
+     * libc.  Robust mutexes then lose only their owner-died recovery. */
+    if (a[1] != 24)
+        return -EINVAL;
+    return 0;
+}
+
+int64_t sys_personality(void *cpu, const uint64_t *a)
+{
+    /* query-only (0xffffffff) or PER_LINUX: report PER_LINUX */
+    if ((uint32_t)a[0] == 0xffffffffu || (uint32_t)a[0] == 0)
+        return 0;
+    return host_syscall(SYS_personality, a);
+}
+
+int64_t sys_uname(void *cpu, const uint64_t *a)
+{
+    struct utsname u;
+    int64_t r = host_syscall6(SYS_uname, (uintptr_t)&u, 0, 0, 0, 0, 0);
+
+    if (r < 0)
+        return r;
+    snprintf(u.machine, sizeof(u.machine), "%s", sys_state.guest.uname_machine);
+    return guest_write(a[0], &u, sizeof(u));
+}
+
+static void log_flush(void)
+{
+    if (exec_config.log)
+        fflush(exec_config.log);
+}
+
+int64_t sys_exit(void *cpu, const uint64_t *a)
+{
+    log_flush();
+    /* ends this host thread only, like the guest's thread */
+    for (;;)
+        host_syscall6(SYS_exit, a[0], 0, 0, 0, 0, 0);
+}
+
+int64_t sys_exit_group(void *cpu, const uint64_t *a)
+{
+    log_flush();
+    for (;;)
+        host_syscall6(SYS_exit_group, a[0], 0, 0, 0, 0, 0);
+}
+
+/*
+ * clone: asm-generic's argument order is (flags, newsp, parent_tid, tls,
+ * child_tid); x86-64's is (flags, newsp, parent_tid, child_tid, tls).
+ * Only fork-like clones are served here: the child continues from this
+ * same return with a copy of everything, as the guest expects.  vfork is
+ * run as a fork (as qemu-user does).  Threads need a new CPU state and
+ * belong to the thread layer.
+ */
+int64_t sys_clone(void *cpu, const uint64_t *a)
+{
+    uint64_t flags = a[0];
+
+    if (flags & (CLONE_VFORK))
+        flags &= ~(uint64_t)(CLONE_VFORK | CLONE_VM);
+    if (flags & (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND | CLONE_SETTLS)) {
+        exec_log(LOG_UNIMP, "clone: flags 0x%llx (threads) not supported\n",
+                 (unsigned long long)a[0]);
+        return -ENOSYS;
+    }
+    if (a[1])
+        return -EINVAL;     /* a fork with its own stack: not yet */
+    return host_syscall6(SYS_clone, flags, 0, a[2], a[4], a[3], 0);
+}
+
+int64_t sys_prctl(void *cpu, const uint64_t *a)
+{
+    switch ((int)a[0]) {
+    case PR_SET_NAME:
+    case PR_GET_NAME:
+    case PR_SET_PDEATHSIG:
+    case PR_GET_PDEATHSIG:
+    case PR_SET_DUMPABLE:
+    case PR_GET_DUMPABLE:
+    case PR_SET_NO_NEW_PRIVS:
+    case PR_GET_NO_NEW_PRIVS:
+    case PR_SET_CHILD_SUBREAPER:
+    case PR_GET_CHILD_SUBREAPER:
+    case PR_SET_TIMERSLACK:
+    case PR_GET_TIMERSLACK:
+    case PR_SET_KEEPCAPS:
+    case PR_GET_KEEPCAPS:
+        return host_syscall(SYS_prctl, a);
+    default:
+        /* the rest change the runner too (seccomp, mm fields) or are
+         * architecture-specific: not passed on */
+        exec_log(LOG_UNIMP, "prctl: option %d not supported\n", (int)a[0]);
+        return -EINVAL;
+    }
+}
