@@ -1,0 +1,42 @@
+/*
+ * What the pieces of the x86-64 backend share: host features, the fixed
+ * frame that jit_enter builds, and the code buffer's trampolines.
+ *
+ * Frame (set up once by the entry trampoline; every compiled block runs in
+ * it, so blocks can jump to each other directly):
+ *   [rsp + JIT_FRAME_JMP_CACHE]        the jmp_cache pointer of this thread
+ *   [rsp + JIT_FRAME_SPILL + 8 * n]    spill slot n
+ * rbp holds the guest state pointer for the whole run; rsp is 16-byte
+ * aligned inside blocks so helpers can be called directly.
+ */
+#ifndef TRANSLATE_X86_BACKEND_H
+#define TRANSLATE_X86_BACKEND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "translate/ir.h"
+#include "emit.h"
+
+/* Filled once by jit_init from CPUID.  Tests may clear bits afterwards to
+ * exercise the baseline fallbacks; nothing else writes it. */
+struct x86_features {
+    bool lzcnt, bmi1, bmi2, popcnt;
+};
+extern struct x86_features x86_host;
+
+#define JIT_STATE_REG X86_RBP
+#define JIT_FRAME_JMP_CACHE 0
+#define JIT_FRAME_SPILL 8
+#define JIT_SPILL_SLOTS 512
+#define JIT_FRAME_SIZE (JIT_FRAME_SPILL + 8 * JIT_SPILL_SLOTS)
+
+/* buffer.c */
+const uint8_t *jit_epilogue(void);
+/* the EXEC_EXIT_CHAIN payload naming the rel32 at disp (4-byte aligned) */
+uint64_t jit_chain_site(const uint8_t *disp);
+
+/* codegen.c: compile into b; false when the block cannot be compiled */
+bool x86_codegen_block(struct x86_buf *b, const struct ir_block *blk);
+
+#endif

@@ -1,0 +1,148 @@
+/*
+ * The code buffer: one RWX mapping holding the entry/exit trampolines and
+ * every compiled block, filled linearly and reset wholesale by jit_flush.
+ * Also host feature detection and chain patching.
+ *
+ * Threads: jit_compile and jit_flush serialise on one mutex; generated code
+ * may run concurrently on other threads (a chain patch is one aligned
+ * 32-bit store).  jit_flush must only be called when no thread runs
+ * generated code.
+ */
+#include "backend.h"
+#include "translate/jit.h"
+
+#include <cpuid.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define JIT_BUFFER_SIZE (64u << 20)
+/* Worst-case host bytes per IR instruction (a call with a full spill, the
+ * SWAR popcount) plus per-exit stubs; checked before each block. */
+#define JIT_MAX_INSN_BYTES 192
+
+struct x86_features x86_host;
+
+static struct {
+    pthread_mutex_t lock;
+    uint8_t *base, *end;
+    uint8_t *code_start;        /* first byte after the trampolines */
+    uint8_t *ptr;               /* next free byte */
+    uint8_t *epilogue;
+    uint64_t (*enter)(void *state, void *code, struct jmp_cache_entry *jmp_cache);
+    uint32_t last_size;
+} jit = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static const int saved_regs[] = { X86_RBP, X86_RBX, X86_R12, X86_R13, X86_R14, X86_R15 };
+#define N_SAVED ((int)(sizeof(saved_regs) / sizeof(saved_regs[0])))
+/* the return address plus the pushes leave rsp 8 mod 16; the frame fixes that */
+_Static_assert((8 + 8 * N_SAVED + JIT_FRAME_SIZE) % 16 == 0, "frame breaks call alignment");
+
+static void detect_features(void)
+{
+    unsigned a, b, c, d;
+    memset(&x86_host, 0, sizeof(x86_host));
+    if (__get_cpuid(1, &a, &b, &c, &d))
+        x86_host.popcnt = c & bit_POPCNT;
+    if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
+        x86_host.bmi1 = b & bit_BMI;
+        x86_host.bmi2 = b & bit_BMI2;
+    }
+    if (__get_cpuid(0x80000001, &a, &b, &c, &d))
+        x86_host.lzcnt = c & bit_LZCNT;
+}
+
+static void emit_trampolines(void)
+{
+    struct x86_buf b = { jit.base, jit.base, jit.end };
+
+    /* jit_enter(state = rdi, code = rsi, jmp_cache = rdx) */
+    jit.enter = (void *)b.p;
+    for (int k = 0; k < N_SAVED; k++)
+        x86_push(&b, saved_regs[k]);
+    x86_alu_ri(&b, X86_SUB, true, X86_RSP, JIT_FRAME_SIZE);
+    x86_mov_rr(&b, true, JIT_STATE_REG, X86_RDI);
+    x86_store(&b, X86_S64, X86_RDX, X86_MEM(X86_RSP, JIT_FRAME_JMP_CACHE));
+    x86_jmp_r(&b, X86_RSI);
+
+    /* every exit arrives here with the exit word in rax */
+    x86_align(&b, 16, 0);
+    jit.epilogue = b.p;
+    x86_alu_ri(&b, X86_ADD, true, X86_RSP, JIT_FRAME_SIZE);
+    for (int k = N_SAVED - 1; k >= 0; k--)
+        x86_pop(&b, saved_regs[k]);
+    x86_ret(&b);
+
+    x86_align(&b, 16, 0);
+    jit.code_start = jit.ptr = b.p;
+}
+
+bool jit_init(void)
+{
+    if (jit.base)
+        return true;
+    detect_features();
+    /* Near our own text if possible, so helper calls fit a rel32. */
+    uintptr_t hint = ((uintptr_t)&jit_init & ~(uintptr_t)0xffff) - (512u << 20);
+    void *p = mmap((void *)hint, JIT_BUFFER_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return false;
+    jit.base = p;
+    jit.end = jit.base + JIT_BUFFER_SIZE;
+    emit_trampolines();
+    return true;
+}
+
+const uint8_t *jit_epilogue(void)
+{
+    return jit.epilogue;
+}
+
+uint64_t jit_chain_site(const uint8_t *disp)
+{
+    /* aligned displacements: dividing by 4 keeps the exit word in 32 bits */
+    return (uint64_t)(disp - jit.base) / 4;
+}
+
+void *jit_compile(const struct ir_block *blk)
+{
+    void *code = NULL;
+    pthread_mutex_lock(&jit.lock);
+    uint8_t *start = jit.ptr + ((16 - (uintptr_t)jit.ptr % 16) % 16);
+    size_t need = (size_t)blk->n_insns * JIT_MAX_INSN_BYTES + 64;
+    if (jit.base && (size_t)(jit.end - start) >= need) {
+        struct x86_buf b = { start, start, jit.end };
+        if (x86_codegen_block(&b, blk)) {
+            code = start;
+            jit.last_size = (uint32_t)(b.p - start);
+            jit.ptr = b.p;
+        }
+    }
+    pthread_mutex_unlock(&jit.lock);
+    return code;
+}
+
+uint64_t jit_enter(void *state, void *code, struct jmp_cache_entry *jmp_cache)
+{
+    return jit.enter(state, code, jmp_cache);
+}
+
+void jit_patch_chain(uint64_t site, void *code)
+{
+    uint8_t *disp = jit.base + site * 4;
+    int32_t rel = (int32_t)((uint8_t *)code - (disp + 4));
+    __atomic_store_n((int32_t *)(void *)disp, rel, __ATOMIC_RELEASE);
+}
+
+void jit_flush(void)
+{
+    pthread_mutex_lock(&jit.lock);
+    jit.ptr = jit.code_start;
+    pthread_mutex_unlock(&jit.lock);
+}
+
+uint32_t jit_last_size(void)
+{
+    return jit.last_size;
+}
