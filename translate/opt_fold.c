@@ -1,5 +1,6 @@
 /*
- * Constant folding, copy propagation and algebraic simplification, in one
+ * Constant folding, copy propagation, algebraic simplification and common
+ * subexpression elimination of pure ops (constants included), in one
  * forward sweep.  Temps are SSA, so an instruction that reduces to an
  * existing temp is dropped and its output renamed (through repl) in every
  * later use; one that reduces to a constant becomes a movi in place.
@@ -12,8 +13,13 @@
 
 enum fold_kind { FOLD_NONE, FOLD_ALIAS, FOLD_CONST };
 
+/* value numbering: insn indices (+1, 0 = empty) of kept pure ops, by hash */
+#define CSE_MAX (2 * IR_MAX_INSNS)
+
 struct fold_ctx {
     const struct ir_block *b;
+    uint32_t cse_mask;
+    uint16_t cse[CSE_MAX];
     ir_temp repl[IR_MAX_TEMPS];
     uint8_t known[IR_MAX_TEMPS];
     uint64_t val[IR_MAX_TEMPS];
@@ -184,6 +190,72 @@ static void make_movi(struct fold_ctx *x, struct ir_insn *i, uint64_t v)
     x->val[i->out] = v;
 }
 
+static bool commutative(const struct ir_insn *i)
+{
+    switch (i->op) {
+    case IR_add: case IR_mul: case IR_mulh: case IR_mulhu: case IR_and: case IR_or:
+    case IR_xor: case IR_xnor:
+        return true;
+    case IR_setcond:
+        return i->cond == IR_EQ || i->cond == IR_NE || i->cond == IR_TSTEQ ||
+               i->cond == IR_TSTNE;
+    default:
+        return false;
+    }
+}
+
+/* Two pure ops compute the same value: same op, width, inputs, and the
+ * fields that op reads (cond for setcond, imm for movi). */
+static bool same_value(const struct ir_insn *p, const struct ir_insn *i)
+{
+    if (p->op != i->op || p->type != i->type)
+        return false;
+    if (i->op == IR_movi)
+        return p->imm == i->imm;
+    if (i->op == IR_setcond && p->cond != i->cond)
+        return false;
+    for (unsigned k = 0; k < ir_op_info[i->op].n_in; k++)
+        if (p->in[k] != i->in[k])
+            return false;
+    return true;
+}
+
+static uint32_t cse_hash(const struct ir_insn *i)
+{
+    uint64_t h = (uint64_t)i->op << 1 | i->type;
+    unsigned n = ir_op_info[i->op].n_in;
+    if (i->op == IR_movi)
+        h ^= (uint64_t)i->imm * 0x9e3779b97f4a7c15ull;
+    for (unsigned k = 0; k < n; k++)
+        h ^= (uint64_t)i->in[k] << (11 * (k + 1));
+    if (i->op == IR_setcond)
+        h ^= (uint64_t)i->cond << 44;
+    h *= 0xff51afd7ed558ccdull;
+    return (uint32_t)(h >> 32);
+}
+
+/* The temp of an earlier identical op, or 0 after recording i (at index w). */
+static ir_temp cse_lookup(struct fold_ctx *x, struct ir_insn *insns, uint32_t w)
+{
+    struct ir_insn *i = &insns[w];
+    if (commutative(i) && i->in[0] > i->in[1]) {
+        ir_temp t = i->in[0];
+        i->in[0] = i->in[1];
+        i->in[1] = t;
+    }
+    if (i->op != IR_movi && i->op != IR_setcond)
+        i->cond = 0;
+    for (uint32_t h = cse_hash(i) & x->cse_mask;; h = (h + 1) & x->cse_mask) {
+        uint16_t e = x->cse[h];
+        if (!e) {
+            x->cse[h] = (uint16_t)(w + 1);
+            return IR_NO_TEMP;
+        }
+        if (same_value(&insns[e - 1], i))
+            return insns[e - 1].out;
+    }
+}
+
 /* What to do with one instruction after its inputs are renamed. */
 enum fold_action { KEEP, DROP, END };
 
@@ -250,6 +322,10 @@ void opt_fold(struct ir_block *b)
     /* temp 0 (an absent input) reads as the constant 0 */
     x.known[0] = 1;
     x.val[0] = 0;
+    /* at most one entry per insn: keep the table at most half full */
+    for (x.cse_mask = 63; x.cse_mask + 1 < 2 * b->n_insns; x.cse_mask = x.cse_mask * 2 + 1)
+        ;
+    memset(x.cse, 0, sizeof(x.cse[0]) * (x.cse_mask + 1));
 
     for (uint32_t r = 0; r < b->n_insns; r++) {
         struct ir_insn *i = &b->insns[w];
@@ -259,6 +335,13 @@ void opt_fold(struct ir_block *b)
         enum fold_action act = fold_insn(&x, i);
         if (act == DROP)
             continue;
+        if ((ir_op_info[i->op].flags & IR_F_PURE) && i->out != IR_NO_TEMP) {
+            ir_temp prev = cse_lookup(&x, b->insns, w);
+            if (prev != IR_NO_TEMP) {
+                x.repl[i->out] = prev;
+                continue;
+            }
+        }
         w++;
         if (act == END)
             break;

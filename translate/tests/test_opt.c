@@ -188,8 +188,37 @@ static void test_copy_and_simplify(void)
     ok(good, "simplify: x+0, 1*y, y*0, y^y, x-x, -1&y, x|-1, sar by 64k, select(1), leu(x,x), x&0");
     ok(count_op(&blk, IR_mov) == 0 && count_op(&blk, IR_get_reg) == 2,
        "copy propagation: movs gone, two get_regs left");
-    ok(blk.n_insns == 2 + 6 + 11 + 1, "simplify: nothing but reads, constants, writes (%u)",
+    ok(blk.n_insns == 2 + 3 + 11 + 1, "simplify: nothing but reads, constants, writes (%u)",
        blk.n_insns);
+}
+
+static void test_cse(void)
+{
+    ir_block_init(&blk, 0);
+    ir_temp x = ir_get_reg(&blk, IR_I64, R(0));
+    ir_temp y = ir_get_reg(&blk, IR_I64, R(1));
+    ir_temp a1 = ir_add(&blk, IR_I64, x, y);
+    ir_temp a2 = ir_add(&blk, IR_I64, y, x);                       /* same as a1 */
+    ir_temp s1 = ir_sub(&blk, IR_I64, x, y);
+    ir_temp s2 = ir_sub(&blk, IR_I64, y, x);                       /* differs */
+    ir_temp c1 = ir_setcond(&blk, IR_I64, IR_LT, x, y);
+    ir_temp c2 = ir_setcond(&blk, IR_I64, IR_LTU, x, y);           /* differs */
+    ir_temp l1 = ir_ld(&blk, IR_I64, IR_MEM_64, a1, 0);
+    ir_temp l2 = ir_ld(&blk, IR_I64, IR_MEM_64, a2, 0);            /* loads stay */
+    ir_temp k1 = ir_movi(&blk, IR_I64, 42), k2 = ir_movi(&blk, IR_I64, 42);
+    ir_temp k3 = ir_movi(&blk, IR_I32, 42);                        /* other width */
+    ir_temp outs[] = { a1, a2, s1, s2, c1, c2, l1, l2, k1, k2 };
+    for (unsigned k = 0; k < 10; k++)
+        ir_set_reg(&blk, IR_I64, R(k + 2), outs[k]);
+    ir_set_reg(&blk, IR_I32, R(12), k3);
+    ir_exit_tb(&blk, 0);
+    ok(optimize_valid(&blk), "cse: valid");
+    ok(count_op(&blk, IR_add) == 1 && count_op(&blk, IR_sub) == 2 &&
+       count_op(&blk, IR_setcond) == 2 && count_op(&blk, IR_ld) == 2 &&
+       count_op(&blk, IR_movi) == 2,
+       "cse: commuted add merged, sub/setcond kept apart, loads kept, constants shared by width");
+    const struct ir_insn *l = find_op(&blk, IR_ld, 1);
+    ok(l && l->in[0] == find_op(&blk, IR_add, 0)->out, "cse: second load addresses the one add");
 }
 
 static void test_exit_cond_fold(void)
@@ -556,6 +585,7 @@ int main(void)
     exec_config.guest_base = 0;
     test_fold();
     test_copy_and_simplify();
+    test_cse();
     test_exit_cond_fold();
     test_forwarding();
     test_dead_set_reg();
