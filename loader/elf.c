@@ -206,6 +206,9 @@ int elf_file_open(struct elf_file *ef, const char *path, uint16_t machine, char 
         fail(err, errlen, path, "bad program header count: %s", elf_errmsg(-1));
         goto bad;
     }
+    /* libelf may quietly shorten a truncated table: count from the header */
+    if (raw.e_phnum != PN_XNUM)
+        phnum = raw.e_phnum;
     if (phnum == 0 || phnum > LOADER_MAX_PHNUM) {
         fail(err, errlen, path, "%zu program headers", phnum);
         goto bad;
