@@ -7,7 +7,7 @@
  * IR ops and no read-modify-write of a packed PSTATE word:
  *   nf: N is bit 63          (for 32-bit ops, the sign-extended result)
  *   zf: Z is (zf == 0)       (the result itself)
- *   cf: C is zf's 0 or 1
+ *   cf: C itself, 0 or 1
  *   vf: V is bit 63
  * Use a64_nzcv_get/a64_nzcv_set (MRS/MSR NZCV layout, bits 31..28) whenever
  * the flags are needed as a word (signal frames, debugger).
