@@ -80,18 +80,16 @@ int64_t syscall_dispatch(void *cpu_state, uint64_t nr, const uint64_t args[6])
     bool trace = exec_log_enabled(LOG_STRACE);
     int64_t ret;
 
-    if (trace)
-        strace_call(nr, args);
-    if (e && e->fn) {
-        ret = e->fn(cpu_state, args);
-    } else {
+    /* the unimp line goes first, so that it never splits a -strace line */
+    if (!(e && e->fn) && exec_log_enabled(LOG_UNIMP)) {
         const char *name = syscall_name(nr);
 
-        if (exec_log_enabled(LOG_UNIMP))
-            exec_log(LOG_UNIMP, "Unsupported syscall: %llu (%s)\n", (unsigned long long)nr,
-                     name ? name : "unknown");
-        ret = -ENOSYS;
+        exec_log(LOG_UNIMP, "Unsupported syscall: %llu (%s)\n", (unsigned long long)nr,
+                 name ? name : "unknown");
     }
+    if (trace)
+        strace_call(nr, args);
+    ret = e && e->fn ? e->fn(cpu_state, args) : -ENOSYS;
     if (trace)
         strace_ret(nr, ret);
     return ret;
