@@ -126,7 +126,7 @@ int main(void)
           0x352441c2, 0x024d0127 },
         { "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
           "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1", 0x171a3f5f,
-          0x207e18c4 },
+          0x807416f9 },
         { "123456789", "15e2b0d3c33891ebb0f1ef609ec419420c20e320ce94c65fbc8c3312448eb225",
           0xcbf43926, 0x091e01de },
     };
