@@ -34,8 +34,6 @@ SYS_PASS(symlinkat)
 SYS_PASS(linkat)
 SYS_PASS(renameat)
 SYS_PASS(renameat2)
-SYS_PASS(faccessat)
-SYS_PASS(faccessat2)
 SYS_PASS(fchmod)
 SYS_PASS(fchmodat)
 SYS_PASS(fchown)
@@ -58,6 +56,46 @@ SYS_PASS(dup)
 SYS_PASS(mount)
 SYS_PASS(umount2)
 SYS_PASS(memfd_create)
+
+uint64_t path_remap(uint64_t guest_path, char *buf, size_t n)
+{
+    const char *root = sys_state.guest.sysroot;
+    size_t rl;
+    int64_t len;
+
+    if (!root || !root[0])
+        return guest_path;
+    rl = strlen(root);
+    if (rl + 2 > n)
+        return guest_path;
+    len = guest_read_str(buf + rl, guest_path, n - rl);
+    if (len <= 0 || buf[rl] != '/')
+        return guest_path;
+    memcpy(buf, root, rl);
+    /* /proc, /sys and /dev are the host's, whatever the sysroot holds */
+    if (!strncmp(buf + rl, "/proc/", 6) || !strncmp(buf + rl, "/sys/", 5) ||
+        !strncmp(buf + rl, "/dev/", 5))
+        return guest_path;
+    if (faccessat(AT_FDCWD, buf, F_OK, AT_SYMLINK_NOFOLLOW) != 0)
+        return guest_path;
+    return (uint64_t)(uintptr_t)buf;
+}
+
+int64_t sys_faccessat(void *cpu, const uint64_t *a)
+{
+    char buf[PATH_MAX];
+
+    return host_syscall6(SYS_faccessat, a[0], path_remap(a[1], buf, sizeof(buf)), a[2], 0, 0,
+                         0);
+}
+
+int64_t sys_faccessat2(void *cpu, const uint64_t *a)
+{
+    char buf[PATH_MAX];
+
+    return host_syscall6(SYS_faccessat2, a[0], path_remap(a[1], buf, sizeof(buf)), a[2], a[3],
+                         0, 0);
+}
 
 /* Is path the guest's view of its own executable? */
 static bool path_is_self_exe(const char *path)
@@ -93,7 +131,12 @@ int64_t sys_openat(void *cpu, const uint64_t *a)
     if (self && sys_state.img.exe_path[0])
         return host_syscall6(SYS_openat, AT_FDCWD, (uintptr_t)sys_state.img.exe_path, flags,
                              a[3], 0, 0);
-    return host_syscall6(SYS_openat, a[0], a[1], flags, a[3], 0, 0);
+    {
+        char buf[PATH_MAX];
+
+        return host_syscall6(SYS_openat, a[0], path_remap(a[1], buf, sizeof(buf)), flags, a[3],
+                             0, 0);
+    }
 }
 
 int64_t sys_readlinkat(void *cpu, const uint64_t *a)

@@ -4,15 +4,23 @@
  * layouts agree and pass through.
  */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "syscall/sys.h"
 #include "syscall/target.h"
 
-SYS_PASS(statx)
 SYS_PASS(statfs)
 SYS_PASS(fstatfs)
+
+int64_t sys_statx(void *cpu, const uint64_t *a)
+{
+    char buf[PATH_MAX];
+
+    return host_syscall6(SYS_statx, a[0], path_remap(a[1], buf, sizeof(buf)), a[2], a[3], a[4],
+                         0);
+}
 
 void stat_to_guest(struct guest_stat *g, const struct stat *h)
 {
@@ -48,7 +56,9 @@ static int64_t stat_copy_out(int64_t r, const struct stat *h, uint64_t dst)
 int64_t sys_newfstatat(void *cpu, const uint64_t *a)
 {
     struct stat h;
-    int64_t r = host_syscall6(SYS_newfstatat, a[0], a[1], (uintptr_t)&h, a[3], 0, 0);
+    char buf[PATH_MAX];
+    int64_t r = host_syscall6(SYS_newfstatat, a[0], path_remap(a[1], buf, sizeof(buf)),
+                              (uintptr_t)&h, a[3], 0, 0);
 
     return stat_copy_out(r, &h, a[2]);
 }

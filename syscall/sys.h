@@ -73,6 +73,10 @@ int guest_write(uint64_t dst, const void *src, size_t n);
  * does not fit in n bytes; else its length. */
 int64_t guest_read_str(char *dst, uint64_t src, size_t n);
 
+/* -L: the host path to use for a guest path argument: the guest pointer
+ * itself, or buf holding sysroot + path when that exists */
+uint64_t path_remap(uint64_t guest_path, char *buf, size_t n);
+
 /* open(2) flags between guest and host encodings */
 uint64_t open_flags_to_host(uint64_t f);
 uint64_t open_flags_to_guest(uint64_t f);

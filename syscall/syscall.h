@@ -12,6 +12,8 @@
 struct syscall_guest {
     const char *uname_machine;  /* "riscv64", "aarch64" */
     uint32_t seccomp_arch;      /* SCMP_ARCH_RISCV64 / SCMP_ARCH_AARCH64: names for logs */
+    const char *sysroot;        /* -L: absolute guest paths found under it are used from
+                                 * there (as qemu-user does); NULL for none */
 };
 
 /* Once, before the first guest instruction runs; img is copied. */

@@ -53,7 +53,7 @@ static struct guest_image img;
 
 static void init(uint32_t arch, const char *machine)
 {
-    struct syscall_guest g = { machine, arch };
+    struct syscall_guest g = { machine, arch, NULL };
 
     syscall_init(&g, &img);
 }
@@ -65,9 +65,9 @@ static void test_stat_convert(void)
     unsigned char *b = (unsigned char *)&g;
 
     memset(&h, 0, sizeof(h));
-    h.st_dev = 0x1122334255667788ull;
-    h.st_ino = 42;
-    h.st_mode = 0100642;
+    h.st_dev = 0x1122334555667788ull;
+    h.st_ino = 45;
+    h.st_mode = 0100645;
     h.st_nlink = 3;
     h.st_uid = 1000;
     h.st_gid = 100;
@@ -84,9 +84,9 @@ static void test_stat_convert(void)
     stat_to_guest(&g, &h);
     /* offsets from the riscv64/aarch64 uapi asm-generic/stat.h */
 #define AT(off, type) (*(type *)(b + (off)))
-    ok(AT(0, uint64_t) == 0x1122334255667788ull && AT(8, uint64_t) == 42,
+    ok(AT(0, uint64_t) == 0x1122334555667788ull && AT(8, uint64_t) == 45,
        "stat: st_dev@0, st_ino@8");
-    ok(AT(16, uint32_t) == 0100642 && AT(20, uint32_t) == 3,
+    ok(AT(16, uint32_t) == 0100645 && AT(20, uint32_t) == 3,
        "stat: st_mode@16 before st_nlink@20 (x86-64 has them the other way round)");
     ok(AT(24, uint32_t) == 1000 && AT(28, uint32_t) == 100 && AT(32, uint64_t) == 0x0805,
        "stat: st_uid@24 st_gid@28 st_rdev@32");
@@ -219,6 +219,40 @@ static void test_flags(void)
     rmdir(dir);
 }
 
+static void test_sysroot(void)
+{
+    char root[] = "/tmp/test_sysroot.XXXXXX", f[128], buf[8];
+    struct syscall_guest g = { "riscv64", SCMP_ARCH_RISCV64, root };
+    struct guest_stat st;
+    int64_t fd;
+
+    mkdtemp(root);
+    snprintf(f, sizeof(f), "%s/etc", root);
+    mkdir(f, 0700);
+    snprintf(f, sizeof(f), "%s/etc/only-in-sysroot", root);
+    fd = open(f, O_CREAT | O_WRONLY, 0600);
+    if (write((int)fd, "guest", 5) != 5)
+        fd = -1;
+    close((int)fd);
+    syscall_init(&g, &img);
+    fd = call(NR_openat, (uint64_t)AT_FDCWD, P("/etc/only-in-sysroot"), O_RDONLY, 0);
+    ok(fd >= 0 && read((int)fd, buf, 5) == 5 && !memcmp(buf, "guest", 5),
+       "-L: an absolute path present in the sysroot opens from there");
+    if (fd >= 0)
+        close((int)fd);
+    ok(call(NR_newfstatat, (uint64_t)AT_FDCWD, P("/etc/only-in-sysroot"), P(&st), 0) == 0 &&
+       st.st_size == 5, "-L: newfstatat sees the sysroot's file");
+    fd = call(NR_openat, (uint64_t)AT_FDCWD, P("/proc/self/stat"), O_RDONLY, 0);
+    ok(fd >= 0, "-L: paths absent from the sysroot fall back to the host's");
+    if (fd >= 0)
+        close((int)fd);
+    unlink(f);
+    snprintf(f, sizeof(f), "%s/etc", root);
+    rmdir(f);
+    rmdir(root);
+    init(SCMP_ARCH_RISCV64, "riscv64");
+}
+
 static void test_logfd_ioctl(void)
 {
     FILE *log = tmpfile();
@@ -274,7 +308,7 @@ int main(void)
     int fd = mkstemp(exe);
     void *brk_area;
 
-    printf("1..42\n");
+    printf("1..45\n");
     if (fd < 0 || write(fd, "#!/bin/true\n", 12) != 12)
         return 1;
     close(fd);
@@ -291,11 +325,12 @@ int main(void)
     test_brk();
     test_sigaction();
     test_flags();
+    test_sysroot();
     test_logfd_ioctl();
     test_strace();
     unlink(exe);
-    if (n_test != 42) {
-        printf("# planned 42 tests, ran %d\n", n_test);
+    if (n_test != 45) {
+        printf("# planned 45 tests, ran %d\n", n_test);
         n_fail++;
     }
     return n_fail != 0;
