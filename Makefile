@@ -10,9 +10,11 @@ CC       ?= gcc
 B        := build
 CFLAGS   := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -I. -D_GNU_SOURCE \
             -fno-strict-aliasing -MMD -MP $(EXTRA_CFLAGS)
-# The runner is static and linked high so that it never overlaps the fixed
-# addresses guest executables are linked at (DESIGN.md decision 8).
-RUNNER_LDFLAGS := -static -Wl,-Ttext-segment=0x600000000000
+# The runner is static-pie: the kernel maps it in the top-down mmap area
+# (0x7f...), far from the fixed addresses guest executables are linked at and
+# from the guest load bases loader.h chooses (DESIGN.md decision 8).  A
+# position-dependent static link cannot go there: crt1.o uses 32-bit absolutes.
+RUNNER_LDFLAGS := -static-pie
 LIBS     := -lelf -lz -lseccomp -lcapstone -lm -lpthread
 PREFIX   ?= /usr/local
 GUESTS   := riscv64 aarch64

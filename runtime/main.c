@@ -359,6 +359,7 @@ int main(int argc, char **argv)
     struct syscall_guest sg = {
         .uname_machine = runtime_guest.name,
         .seccomp_arch = runtime_guest.seccomp_arch,
+        .sysroot = o.sysroot,
     };
     syscall_init(&sg, &img);
 
