@@ -107,7 +107,7 @@ void cg_atomic_rmw(struct cg *cg, const struct ir_insn *i)
     struct x86_buf *b = cg->b;
     enum x86_size s = mem_size(i);
     int base;
-    struct x86_mem m = guest_addr(cg, i->in[0], 0, X86_RCX, &base);
+    struct x86_mem m = guest_addr(cg, i->in[0], i->imm, X86_RCX, &base);
     int vr = ra_reg(ra, i->in[1], 0);
 
     switch (i->cond) {
@@ -160,7 +160,7 @@ void cg_atomic_cmpxchg(struct cg *cg, const struct ir_insn *i)
     struct ra *ra = &cg->ra;
     enum x86_size s = mem_size(i);
     int base;
-    struct x86_mem m = guest_addr(cg, i->in[0], 0, X86_RCX, &base);
+    struct x86_mem m = guest_addr(cg, i->in[0], i->imm, X86_RCX, &base);
     int nr = ra_reg(ra, i->in[2], 0);
     if (ra_is_const(ra, i->in[1]))
         x86_mov_ri(cg->b, X86_RAX, (uint64_t)ra_const(ra, i->in[1]));
