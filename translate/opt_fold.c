@@ -23,6 +23,7 @@ struct fold_ctx {
     ir_temp repl[IR_MAX_TEMPS];
     uint8_t known[IR_MAX_TEMPS];
     uint64_t val[IR_MAX_TEMPS];
+    uint16_t def[IR_MAX_TEMPS];         /* index + 1 of the kept insn defining a temp */
 };
 
 struct fold_result {
@@ -238,11 +239,6 @@ static uint32_t cse_hash(const struct ir_insn *i)
 static ir_temp cse_lookup(struct fold_ctx *x, struct ir_insn *insns, uint32_t w)
 {
     struct ir_insn *i = &insns[w];
-    if (commutative(i) && i->in[0] > i->in[1]) {
-        ir_temp t = i->in[0];
-        i->in[0] = i->in[1];
-        i->in[1] = t;
-    }
     if (i->op != IR_movi && i->op != IR_setcond)
         i->cond = 0;
     for (uint32_t h = cse_hash(i) & x->cse_mask;; h = (h + 1) & x->cse_mask) {
@@ -254,6 +250,93 @@ static ir_temp cse_lookup(struct fold_ctx *x, struct ir_insn *insns, uint32_t w)
         if (same_value(&insns[e - 1], i))
             return insns[e - 1].out;
     }
+}
+
+static const uint8_t cond_swapped[IR_NUM_CONDS] = {
+    [IR_EQ] = IR_EQ, [IR_NE] = IR_NE, [IR_LT] = IR_GT, [IR_GE] = IR_LE, [IR_LE] = IR_GE,
+    [IR_GT] = IR_LT, [IR_LTU] = IR_GTU, [IR_GEU] = IR_LEU, [IR_LEU] = IR_GEU,
+    [IR_GTU] = IR_LTU, [IR_TSTEQ] = IR_TSTEQ, [IR_TSTNE] = IR_TSTNE,
+};
+static const uint8_t cond_inverted[IR_NUM_CONDS] = {
+    [IR_EQ] = IR_NE, [IR_NE] = IR_EQ, [IR_LT] = IR_GE, [IR_GE] = IR_LT, [IR_LE] = IR_GT,
+    [IR_GT] = IR_LE, [IR_LTU] = IR_GEU, [IR_GEU] = IR_LTU, [IR_LEU] = IR_GTU,
+    [IR_GTU] = IR_LEU, [IR_TSTEQ] = IR_TSTNE, [IR_TSTNE] = IR_TSTEQ,
+};
+
+/*
+ * One order for symmetric operands: non-constants first (by number), so that
+ * equal values hash alike and a constant ends up where a backend wants an
+ * immediate.  Comparisons swap their condition to match.
+ */
+static void canonicalize(const struct fold_ctx *x, struct ir_insn *i)
+{
+    bool cmp = i->op == IR_setcond || i->op == IR_exit_cond;
+    if (!cmp && !commutative(i))
+        return;
+    ir_temp a = i->in[0], c = i->in[1];
+    uint64_t ka = (uint64_t)x->known[a] << 32 | a, kc = (uint64_t)x->known[c] << 32 | c;
+    if (ka <= kc)
+        return;
+    i->in[0] = c;
+    i->in[1] = a;
+    if (cmp)
+        i->cond = cond_swapped[i->cond];
+}
+
+/* the kept setcond defining t, or NULL */
+static const struct ir_insn *setcond_def(const struct fold_ctx *x, ir_temp t)
+{
+    uint16_t d = x->def[t];
+    if (!d || x->b->insns[d - 1].op != IR_setcond)
+        return NULL;
+    return &x->b->insns[d - 1];
+}
+
+/*
+ * A test of a setcond result against 0 or 1 (how flags and branch
+ * conditions usually reach exit_cond) becomes the comparison itself.
+ * Returns the setcond and sets *cond, or NULL when i is not such a test.
+ */
+static const struct ir_insn *setcond_test(const struct fold_ctx *x, const struct ir_insn *i,
+                                          uint8_t *cond)
+{
+    ir_temp k = i->in[1];
+    if ((i->cond != IR_EQ && i->cond != IR_NE) || !x->known[k] || x->val[k] > 1)
+        return NULL;
+    const struct ir_insn *s = setcond_def(x, i->in[0]);
+    if (!s)
+        return NULL;
+    bool same = (i->cond == IR_NE) == (x->val[k] == 0);
+    *cond = same ? s->cond : cond_inverted[s->cond];
+    return s;
+}
+
+static void fuse_setcond(const struct fold_ctx *x, struct ir_insn *i)
+{
+    uint8_t cond;
+    if (i->op == IR_select) {
+        /* select(v != 0, a, b) is select(v, a, b): select tests all 64 bits of
+         * its condition and v is a temp of the setcond's width */
+        const struct ir_insn *s = setcond_def(x, i->in[0]);
+        if (s && (s->cond == IR_NE || s->cond == IR_EQ) && x->known[s->in[1]] &&
+            x->val[s->in[1]] == 0) {
+            i->in[0] = s->in[0];
+            if (s->cond == IR_EQ) {
+                ir_temp t = i->in[1];
+                i->in[1] = i->in[2];
+                i->in[2] = t;
+            }
+        }
+        return;
+    }
+    const struct ir_insn *s = setcond_test(x, i, &cond);
+    /* a setcond keeps its own result width; an exit_cond takes the inner one */
+    if (!s || (i->op == IR_setcond && s->type != i->type))
+        return;
+    i->cond = cond;
+    i->type = s->type;
+    i->in[0] = s->in[0];
+    i->in[1] = s->in[1];
 }
 
 /* What to do with one instruction after its inputs are renamed. */
@@ -272,8 +355,11 @@ static enum fold_action fold_insn(struct fold_ctx *x, struct ir_insn *i)
         x->repl[i->out] = i->in[0];
         return DROP;
     }
+    canonicalize(x, i);
     if (flags & IR_F_PURE) {
         struct fold_result r;
+        if (i->op == IR_setcond || i->op == IR_select)
+            fuse_setcond(x, i);
         if (inputs_known(x, i)) {
             r = fold_const(ir_eval_pure(i, x->val[i->in[0]], x->val[i->in[1]],
                                         x->val[i->in[2]]));
@@ -290,6 +376,7 @@ static enum fold_action fold_insn(struct fold_ctx *x, struct ir_insn *i)
     }
     if (i->op == IR_exit_cond) {
         int taken = -1;
+        fuse_setcond(x, i);
         if (inputs_known(x, i))
             taken = ir_eval_cond((enum ir_cond)i->cond, (enum ir_type)i->type,
                                  x->val[i->in[0]], x->val[i->in[1]]);
@@ -319,6 +406,7 @@ void opt_fold(struct ir_block *b)
     for (uint32_t t = 0; t < b->n_temps; t++)
         x.repl[t] = t;
     memset(x.known, 0, b->n_temps);
+    memset(x.def, 0, sizeof(x.def[0]) * b->n_temps);
     /* temp 0 (an absent input) reads as the constant 0 */
     x.known[0] = 1;
     x.val[0] = 0;
@@ -342,6 +430,8 @@ void opt_fold(struct ir_block *b)
                 continue;
             }
         }
+        if (i->out != IR_NO_TEMP)
+            x.def[i->out] = (uint16_t)(w + 1);
         w++;
         if (act == END)
             break;

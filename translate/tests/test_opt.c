@@ -241,6 +241,57 @@ static void test_exit_cond_fold(void)
        "exit_cond: code after an always-taken exit is dropped");
 }
 
+static uint64_t run_block(const struct ir_block *b, struct fake_cpu *cpu);
+
+/* setcond results tested against 0/1 by exit_cond, setcond and select */
+static void test_flag_fusion(void)
+{
+    static const int64_t pairs[][2] = { { 1, 2 }, { 2, 2 }, { 2, 1 }, { -1, 1 }, { 1, -1 } };
+    static struct ir_block orig;
+    unsigned bad = 0, unfused = 0;
+    for (int cond = 0; cond < IR_NUM_CONDS; cond++) {
+        for (int test = 0; test < 4; test++) {
+            enum ir_cond eqne = (test & 1) ? IR_NE : IR_EQ;
+            uint64_t k = (uint64_t)(test >> 1);
+            for (int t = 0; t < 2; t++) {
+                ir_block_init(&orig, 0);
+                ir_temp a = ir_get_reg(&orig, t, R(0)), c = ir_get_reg(&orig, t, R(1));
+                ir_temp f = ir_setcond(&orig, t, cond, a, c);
+                ir_temp kk = ir_movi(&orig, t, k);
+                ir_set_reg(&orig, t, R(2), ir_setcond(&orig, t, eqne, f, kk));
+                ir_temp z = ir_setcond(&orig, t, eqne, f, ir_movi(&orig, t, 0));
+                ir_set_reg(&orig, IR_I64, R(3), ir_select(&orig, IR_I64, z,
+                                                          ir_get_reg(&orig, IR_I64, R(4)),
+                                                          ir_get_reg(&orig, IR_I64, R(5))));
+                ir_exit_cond(&orig, t, eqne, f, kk, 0x40);
+                ir_exit_tb(&orig, 0x80);
+                memcpy(&blk, &orig, sizeof(blk));
+                if (!optimize_valid(&blk)) {
+                    bad++;
+                    continue;
+                }
+                const struct ir_insn *e = find_op(&blk, IR_exit_cond, 0);
+                if (!e || e->in[0] != a || e->in[1] != c)
+                    unfused++;
+                for (unsigned p = 0; p < sizeof(pairs) / sizeof(pairs[0]); p++) {
+                    struct fake_cpu c1, c2;
+                    memset(&c1, 0, sizeof(c1));
+                    c1.r[0] = (uint64_t)pairs[p][0];
+                    c1.r[1] = (uint64_t)pairs[p][1];
+                    c1.r[4] = 4, c1.r[5] = 5;
+                    c2 = c1;
+                    run_block(&orig, &c1);
+                    run_block(&blk, &c2);
+                    if (memcmp(&c1, &c2, sizeof(c1)))
+                        bad++;
+                }
+            }
+        }
+    }
+    ok(!bad, "setcond tests against 0/1: same results after fusion (%u bad)", bad);
+    ok(!unfused, "exit_cond on a setcond flag compares the operands directly (%u not)", unfused);
+}
+
 /* ---- guest state ---- */
 
 static uint64_t helper_noop(void *s, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
@@ -471,7 +522,30 @@ static void gen_block(struct ir_block *b)
             pool_add(&p, t, i->out);
         } else if (kind < 82) {
             ir_set_reg(b, t, pick_slot(t), pool_pick(b, &p, t));
-        } else if (kind < 86) {
+        } else if (kind < 84) {
+            /* a flag tested against 0 or 1, as branches and csel/czero do */
+            ir_temp f = ir_setcond(b, t, (enum ir_cond)(rnd() % IR_NUM_CONDS),
+                                   pool_pick(b, &p, t), pool_pick(b, &p, t));
+            ir_temp k01 = ir_movi(b, t, rnd() & 1);
+            enum ir_cond eqne = (rnd() & 1) ? IR_EQ : IR_NE;
+            switch (rnd() % 3) {
+            case 0:
+                ir_exit_cond(b, t, eqne, f, k01, rnd() & 0xfffe);
+                break;
+            case 1:
+                pool_add(&p, t, ir_setcond(b, t, eqne, (rnd() & 1) ? f : k01,
+                                           (rnd() & 1) ? k01 : f));
+                break;
+            default: {
+                enum ir_type vt = (enum ir_type)(rnd() & 1);
+                ir_temp z = ir_movi(b, t, 0);
+                ir_temp g = ir_setcond(b, t, eqne, pool_pick(b, &p, t), z);
+                pool_add(&p, vt, ir_select(b, vt, (rnd() & 1) ? g : f, pool_pick(b, &p, vt),
+                                           pool_pick(b, &p, vt)));
+                break;
+            }
+            }
+        } else if (kind < 87) {
             ir_temp x = pool_pick(b, &p, t);
             ir_temp y = (rnd() & 3) ? pool_pick(b, &p, t) : x;
             ir_exit_cond(b, t, (enum ir_cond)(rnd() % IR_NUM_CONDS), x, y, rnd() & 0xfffe);
@@ -544,6 +618,10 @@ static void test_random(void)
         struct fake_cpu init, c1, c2;
         for (int j = 0; j < 16; j++)
             init.r[j] = (rnd() & 1) ? rnd() : specials[rnd() % 15];
+        /* equal registers make comparisons hit their equal case */
+        for (int j = 1; j < 16; j++)
+            if (rnd() % 3 == 0)
+                init.r[j] = init.r[rnd() % j];
         init.pc = 0x1000;
         init.side = rnd();
         for (unsigned j = 0; j < sizeof(mem_init); j++)
@@ -587,6 +665,7 @@ int main(void)
     test_copy_and_simplify();
     test_cse();
     test_exit_cond_fold();
+    test_flag_fusion();
     test_forwarding();
     test_dead_set_reg();
     test_dce();
