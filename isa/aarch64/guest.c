@@ -242,8 +242,8 @@ ir_temp a64_call(struct a64_dc *dc, ir_helper_fn fn, unsigned flags, ir_temp a0,
 
 static bool trans_fp_simd(struct a64_dc *dc, uint32_t insn)
 {
-    /* scalar floating-point: insn<31,29:24> = 0x11110 (C4.1.96 ff.) */
-    if ((insn & 0x5f000000) == 0x1e000000)
+    /* scalar floating-point: insn<30,28:25> = 0 1111 (C4.1.96 ff.) */
+    if ((insn & 0x5e000000) == 0x1e000000)
         return a64_trans_fp(dc, insn);
     return a64_trans_simd(dc, insn);
 }

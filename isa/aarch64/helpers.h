@@ -41,6 +41,7 @@ A64_HELPER(a64_helper_fp2);             /* a, b, op | ftype << 8 (enum a64_fp2_o
 A64_HELPER(a64_helper_fp1);             /* a, op | ftype << 8 (enum a64_fp1_op) */
 A64_HELPER(a64_helper_fp3);             /* a, b, c, op | ftype << 8: fused multiply-add family */
 A64_HELPER(a64_helper_fcmp);            /* a, b, signal_qnan | ftype << 8 -> NZCV word */
+A64_HELPER(a64_helper_fccmp);           /* a, b, signal_qnan | ftype << 8 | holds << 16, nzcv -> NZCV word */
 A64_HELPER(a64_helper_fcvt);            /* a, from_ftype | to_ftype << 8 */
 A64_HELPER(a64_helper_fp_to_int);       /* a, ftype | rmode << 8 | unsigned << 12 | 64bit << 13 | fbits << 16 */
 A64_HELPER(a64_helper_int_to_fp);       /* a, ftype | unsigned << 12 | 64bit << 13 | fbits << 16 */

@@ -1,0 +1,544 @@
+/*
+ * Scalar floating-point helpers with Arm semantics (Arm ARM J1 shared/
+ * functions/float): the host's SSE does the correctly rounded arithmetic
+ * under the guest's rounding mode, and this file supplies what differs:
+ * NaN propagation order and the default NaN, FPCR.DN and FPCR.FZ, saturating
+ * conversions, half precision, and accrual of the FPSR cumulative bits.
+ *
+ * Known approximation: x86 detects tininess after rounding, Arm before, so
+ * UFC (and an FZ flush) can differ for results that round up to the
+ * smallest normal.
+ */
+#include "isa/aarch64/helpers.h"
+
+#include <fenv.h>
+#include <math.h>
+#include <string.h>
+
+#include "isa/aarch64/cpu.h"
+
+#pragma GCC optimize("-frounding-math", "-fsignaling-nans")
+
+enum { FT_S = 0, FT_D = 1, FT_H = 3 };
+
+struct fmt {
+    unsigned bits, frac;        /* total and fraction bits */
+};
+static const struct fmt fmts[4] = { { 32, 23 }, { 64, 52 }, { 0, 0 }, { 16, 10 } };
+
+static uint64_t sign_bit(unsigned ft)
+{
+    return 1ull << (fmts[ft].bits - 1);
+}
+
+static uint64_t exp_mask(unsigned ft)
+{
+    return (sign_bit(ft) - 1) & ~((1ull << fmts[ft].frac) - 1);
+}
+
+static uint64_t quiet_bit(unsigned ft)
+{
+    return 1ull << (fmts[ft].frac - 1);
+}
+
+static bool is_nan(uint64_t v, unsigned ft)
+{
+    return (v & exp_mask(ft)) == exp_mask(ft) && (v & ((1ull << fmts[ft].frac) - 1));
+}
+
+static bool is_snan(uint64_t v, unsigned ft)
+{
+    return is_nan(v, ft) && !(v & quiet_bit(ft));
+}
+
+static bool is_zero(uint64_t v, unsigned ft)
+{
+    return (v & (sign_bit(ft) - 1)) == 0;
+}
+
+static bool is_inf(uint64_t v, unsigned ft)
+{
+    return (v & (sign_bit(ft) - 1)) == exp_mask(ft);
+}
+
+static uint64_t default_nan(unsigned ft)
+{
+    return exp_mask(ft) | quiet_bit(ft);
+}
+
+struct fpenv {
+    struct a64_cpu *c;
+    uint32_t fpcr;
+    uint32_t flags;             /* FPSR bits raised so far */
+};
+
+static struct fpenv env_begin(void *state)
+{
+    struct fpenv e = { .c = state, .fpcr = ((struct a64_cpu *)state)->fpcr };
+    return e;
+}
+
+static void env_end(struct fpenv *e)
+{
+    e->c->fpsr |= e->flags;
+}
+
+/* FPCR.FZ on an input: denormals become zero of the same sign, IDC */
+static uint64_t flush_in(struct fpenv *e, uint64_t v, unsigned ft)
+{
+    if (ft != FT_H && (e->fpcr & A64_FPCR_FZ) && !(v & exp_mask(ft)) && !is_zero(v, ft)) {
+        e->flags |= A64_FPSR_IDC;
+        return v & sign_bit(ft);
+    }
+    return v;
+}
+
+/* FPCR.FZ on a result: tiny results become zero, UFC and no IXC */
+static uint64_t flush_out(struct fpenv *e, uint64_t v, unsigned ft)
+{
+    if (ft != FT_H && (e->fpcr & A64_FPCR_FZ) && !(v & exp_mask(ft)) && !is_zero(v, ft)) {
+        e->flags = (e->flags & ~A64_FPSR_IXC) | A64_FPSR_UFC;
+        return v & sign_bit(ft);
+    }
+    return v;
+}
+
+static uint64_t nan_result(struct fpenv *e, uint64_t v, unsigned ft)
+{
+    if (is_snan(v, ft))
+        e->flags |= A64_FPSR_IOC;
+    if (e->fpcr & A64_FPCR_DN)
+        return default_nan(ft);
+    return v | quiet_bit(ft);
+}
+
+/* FPProcessNaNs3: SNaNs first (in operand order), then QNaNs; n operands */
+static bool process_nans(struct fpenv *e, const uint64_t *ops, unsigned n, unsigned ft,
+                         uint64_t *res)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (is_snan(ops[i], ft)) {
+            *res = nan_result(e, ops[i], ft);
+            return true;
+        }
+    for (unsigned i = 0; i < n; i++)
+        if (is_nan(ops[i], ft)) {
+            *res = nan_result(e, ops[i], ft);
+            return true;
+        }
+    return false;
+}
+
+static int host_round(unsigned rmode)
+{
+    static const int modes[4] = { FE_TONEAREST, FE_UPWARD, FE_DOWNWARD, FE_TOWARDZERO };
+    return modes[rmode & 3];
+}
+
+static unsigned fpcr_rmode(const struct fpenv *e)
+{
+    return (e->fpcr >> A64_FPCR_RMODE_SHIFT) & 3;
+}
+
+/* bracket a host operation: set its rounding mode, collect its flags */
+static void host_begin(struct fpenv *e)
+{
+    feclearexcept(FE_ALL_EXCEPT);
+    if (fpcr_rmode(e))
+        fesetround(host_round(fpcr_rmode(e)));
+}
+
+static void host_end(struct fpenv *e)
+{
+    int x = fetestexcept(FE_ALL_EXCEPT);
+    if (fpcr_rmode(e))
+        fesetround(FE_TONEAREST);
+    e->flags |= (x & FE_INVALID ? A64_FPSR_IOC : 0) | (x & FE_DIVBYZERO ? A64_FPSR_DZC : 0) |
+                (x & FE_OVERFLOW ? A64_FPSR_OFC : 0) | (x & FE_UNDERFLOW ? A64_FPSR_UFC : 0) |
+                (x & FE_INEXACT ? A64_FPSR_IXC : 0);
+}
+
+static float to_f(uint64_t v)
+{
+    uint32_t u = (uint32_t)v;
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+static double to_d(uint64_t v)
+{
+    double d;
+    memcpy(&d, &v, 8);
+    return d;
+}
+
+static uint64_t from_f(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    return u;
+}
+
+static uint64_t from_d(double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, 8);
+    return u;
+}
+
+/* a host result that is a NaN although no input was: the Arm default NaN */
+static uint64_t fix_host_nan(uint64_t r, unsigned ft)
+{
+    return is_nan(r, ft) ? default_nan(ft) : r;
+}
+
+static uint64_t arith2(struct fpenv *e, unsigned op, uint64_t a, uint64_t b, unsigned ft)
+{
+    volatile float fa = to_f(a), fb = to_f(b), fr = 0;
+    volatile double da = to_d(a), db = to_d(b), dr = 0;
+    host_begin(e);
+    if (ft == FT_S) {
+        switch (op) {
+        case A64_FP_ADD: fr = fa + fb; break;
+        case A64_FP_SUB: fr = fa - fb; break;
+        case A64_FP_DIV: fr = fa / fb; break;
+        default: fr = fa * fb; break;
+        }
+    } else {
+        switch (op) {
+        case A64_FP_ADD: dr = da + db; break;
+        case A64_FP_SUB: dr = da - db; break;
+        case A64_FP_DIV: dr = da / db; break;
+        default: dr = da * db; break;
+        }
+    }
+    host_end(e);
+    uint64_t r = ft == FT_S ? from_f(fr) : from_d(dr);
+    return flush_out(e, fix_host_nan(r, ft), ft);
+}
+
+/* Arm ordering of two non-NaN values: -1, 0, 1 (-0 == +0) */
+static int cmp_num(uint64_t a, uint64_t b, unsigned ft)
+{
+    double x = ft == FT_S ? to_f(a) : to_d(a), y = ft == FT_S ? to_f(b) : to_d(b);
+    return x < y ? -1 : x > y;
+}
+
+static uint64_t minmax(struct fpenv *e, unsigned op, uint64_t a, uint64_t b, unsigned ft)
+{
+    bool max = op == A64_FP_MAX || op == A64_FP_MAXNM;
+    if (op == A64_FP_MAXNM || op == A64_FP_MINNM) {
+        /* FPMaxNum/FPMinNum: one quiet NaN loses against a number */
+        bool qa = is_nan(a, ft) && !is_snan(a, ft), qb = is_nan(b, ft) && !is_snan(b, ft);
+        if (qa && !is_nan(b, ft))
+            return b;
+        if (qb && !is_nan(a, ft))
+            return a;
+    }
+    uint64_t ops[2] = { a, b }, r;
+    if (process_nans(e, ops, 2, ft, &r))
+        return r;
+    if (is_zero(a, ft) && is_zero(b, ft))
+        return max ? (a & b) : (a | b);     /* max(+0,-0) = +0, min = -0 */
+    int c = cmp_num(a, b, ft);
+    return (max ? c > 0 : c < 0) ? a : b;
+}
+
+A64_HELPER(a64_helper_fp2)
+{
+    struct fpenv e = env_begin(state);
+    unsigned op = a2 & 0xff, ft = (a2 >> 8) & 3;
+    uint64_t a = flush_in(&e, a0, ft), b = flush_in(&e, a1, ft), r;
+    if (op >= A64_FP_MAX && op <= A64_FP_MINNM) {
+        r = minmax(&e, op, a, b, ft);
+    } else {
+        uint64_t ops[2] = { a, b };
+        if (!process_nans(&e, ops, 2, ft, &r))
+            r = arith2(&e, op, a, b, ft);
+        if (op == A64_FP_NMUL)
+            r ^= sign_bit(ft);      /* FPNeg of the product, NaN or not */
+    }
+    env_end(&e);
+    return r;
+}
+
+A64_HELPER(a64_helper_fp3)
+{
+    struct fpenv e = env_begin(state);
+    unsigned op = a3 & 0xff, ft = (a3 >> 8) & 3;
+    uint64_t n = flush_in(&e, a0, ft), m = flush_in(&e, a1, ft), acc = flush_in(&e, a2, ft), r;
+    uint64_t sb = sign_bit(ft);
+    /* FMSUB, FNMADD, FNMSUB negate operands before FPMulAdd, NaNs included */
+    if (op == A64_FP_MSUB || op == A64_FP_NMADD)
+        n ^= sb;
+    if (op == A64_FP_NMADD || op == A64_FP_NMSUB)
+        acc ^= sb;
+    uint64_t ops[3] = { acc, n, m };
+    bool inf_zero = (is_inf(n, ft) && is_zero(m, ft)) || (is_zero(n, ft) && is_inf(m, ft));
+    if (is_nan(acc, ft) && !is_snan(acc, ft) && inf_zero && !is_snan(n, ft) && !is_snan(m, ft)) {
+        e.flags |= A64_FPSR_IOC;
+        r = default_nan(ft);
+    } else if (!process_nans(&e, ops, 3, ft, &r)) {
+        host_begin(&e);
+        if (ft == FT_S) {
+            volatile float x = to_f(n), y = to_f(m), z = to_f(acc);
+            r = from_f(fmaf(x, y, z));
+        } else {
+            volatile double x = to_d(n), y = to_d(m), z = to_d(acc);
+            r = from_d(fma(x, y, z));
+        }
+        host_end(&e);
+        r = flush_out(&e, fix_host_nan(r, ft), ft);
+    }
+    env_end(&e);
+    return r;
+}
+
+/* round a double to an integral double in an Arm rounding mode (0..4) */
+static double round_int(double x, unsigned rmode)
+{
+    switch (rmode) {
+    case 1: return ceil(x);
+    case 2: return floor(x);
+    case 3: return trunc(x);
+    case 4: return round(x);
+    default: {
+        volatile double v = x;
+        return nearbyint(v);    /* FE_TONEAREST is the resting host mode */
+    }
+    }
+}
+
+A64_HELPER(a64_helper_fp1)
+{
+    struct fpenv e = env_begin(state);
+    unsigned op = a1 & 0xff, ft = (a1 >> 8) & 3;
+    uint64_t a = flush_in(&e, a0, ft), r;
+    uint64_t ops[1] = { a };
+    if (process_nans(&e, ops, 1, ft, &r)) {
+        env_end(&e);
+        return r;
+    }
+    if (op == A64_FP_SQRT) {
+        host_begin(&e);
+        if (ft == FT_S) {
+            volatile float x = to_f(a);
+            r = from_f(sqrtf(x));
+        } else {
+            volatile double x = to_d(a);
+            r = from_d(sqrt(x));
+        }
+        host_end(&e);
+        r = fix_host_nan(r, ft);
+    } else {
+        unsigned mode = op - A64_FP_RINT_BASE;
+        bool exact = mode == 6;
+        if (mode >= 5)
+            mode = fpcr_rmode(&e);
+        double x = ft == FT_S ? (double)to_f(a) : to_d(a);
+        double y = isinf(x) ? x : round_int(x, mode);
+        if (exact && y != x)
+            e.flags |= A64_FPSR_IXC;
+        r = ft == FT_S ? from_f((float)y) : from_d(y);
+    }
+    env_end(&e);
+    return r;
+}
+
+A64_HELPER(a64_helper_fcmp)
+{
+    struct fpenv e = env_begin(state);
+    bool signal_all = a2 & 1;
+    unsigned ft = (a2 >> 8) & 3;
+    uint64_t a = flush_in(&e, a0, ft), b = flush_in(&e, a1, ft);
+    uint32_t nzcv;
+    if (is_nan(a, ft) || is_nan(b, ft)) {
+        if (signal_all || is_snan(a, ft) || is_snan(b, ft))
+            e.flags |= A64_FPSR_IOC;
+        nzcv = A64_NZCV_C | A64_NZCV_V;
+    } else {
+        int c = cmp_num(a, b, ft);
+        nzcv = c == 0 ? A64_NZCV_Z | A64_NZCV_C : c < 0 ? A64_NZCV_N : A64_NZCV_C;
+    }
+    env_end(&e);
+    return nzcv;
+}
+
+/* ---- precision conversions ---- */
+
+/* half -> double, exact */
+static double half_to_double(uint64_t h)
+{
+    int sign = (h >> 15) & 1, exp = (h >> 10) & 31;
+    unsigned frac = h & 0x3ff;
+    double v;
+    if (exp == 0)
+        v = ldexp(frac, -24);
+    else if (exp == 31)
+        v = frac ? NAN : INFINITY;
+    else
+        v = ldexp(frac | 0x400, exp - 25);
+    return sign ? -v : v;
+}
+
+/* double (finite or infinite, not NaN) -> half in Arm rounding mode rmode */
+static uint64_t double_to_half(struct fpenv *e, double d, unsigned rmode)
+{
+    uint64_t sign = signbit(d) ? 0x8000 : 0;
+    double m = fabs(d);
+    if (isinf(m))
+        return sign | 0x7c00;
+    if (m == 0)
+        return sign;
+    int exp;
+    frexp(m, &exp);             /* m = f * 2^exp, f in [0.5, 1) */
+    int e_unb = exp - 1;        /* m in [2^e_unb, 2^(e_unb+1)) */
+    bool tiny = e_unb < -14;
+    int q = tiny ? -24 : e_unb - 10;
+    double scaled = ldexp(m, -q);       /* exact */
+    /* directed modes act on the magnitude according to the sign */
+    unsigned mag_mode = rmode;
+    if (rmode == 1)
+        mag_mode = sign ? 3 : 1;
+    else if (rmode == 2)
+        mag_mode = sign ? 1 : 3;
+    double r = round_int(scaled, mag_mode);
+    bool inexact = r != scaled;
+    uint64_t bits;
+    if (tiny) {
+        bits = (uint64_t)r;     /* 0x400 becomes the smallest normal by itself */
+    } else {
+        uint64_t ir = (uint64_t)r;
+        if (ir == 2048) {
+            ir = 1024;
+            e_unb++;
+        }
+        if (e_unb > 15) {
+            e->flags |= A64_FPSR_OFC | A64_FPSR_IXC;
+            bool to_inf = rmode == 0 || (rmode == 1 && !sign) || (rmode == 2 && sign) ||
+                          rmode == 4;
+            return sign | (to_inf ? 0x7c00 : 0x7bff);
+        }
+        bits = (uint64_t)(e_unb + 15) << 10 | (ir - 1024);
+    }
+    if (inexact) {
+        e->flags |= A64_FPSR_IXC;
+        if (tiny)
+            e->flags |= A64_FPSR_UFC;
+    }
+    return sign | bits;
+}
+
+/* FPConvertNaN: keep the sign and the top payload bits, set the quiet bit */
+static uint64_t convert_nan(struct fpenv *e, uint64_t v, unsigned from, unsigned to)
+{
+    if (is_snan(v, from))
+        e->flags |= A64_FPSR_IOC;
+    if (e->fpcr & A64_FPCR_DN)
+        return default_nan(to);
+    bool sign = v & sign_bit(from);
+    uint64_t payload = v & ((1ull << fmts[from].frac) - 1);
+    int shift = (int)fmts[to].frac - (int)fmts[from].frac;
+    payload = shift >= 0 ? payload << shift : payload >> -shift;
+    return (sign ? sign_bit(to) : 0) | exp_mask(to) | quiet_bit(to) | payload;
+}
+
+A64_HELPER(a64_helper_fcvt)
+{
+    struct fpenv e = env_begin(state);
+    unsigned from = a1 & 3, to = (a1 >> 8) & 3;
+    uint64_t a = flush_in(&e, a0, from), r;
+    if (is_nan(a, from)) {
+        r = convert_nan(&e, a, from, to);
+    } else {
+        double d = from == FT_H ? half_to_double(a) : from == FT_S ? to_f(a) : to_d(a);
+        if (to == FT_H) {
+            r = double_to_half(&e, d, fpcr_rmode(&e));
+        } else if (to == FT_S) {
+            host_begin(&e);
+            volatile double vd = d;
+            r = from_f((float)vd);
+            host_end(&e);
+            r = flush_out(&e, r, to);
+        } else {
+            r = from_d(d);
+        }
+    }
+    env_end(&e);
+    return r;
+}
+
+/* ---- integer conversions ---- */
+
+/* FPToFixed: a1 = ftype | rmode << 8 (7: FPCR) | unsigned << 12 | 64-bit << 13 | fbits << 16 */
+A64_HELPER(a64_helper_fp_to_int)
+{
+    struct fpenv e = env_begin(state);
+    unsigned ft = a1 & 3, rmode = (a1 >> 8) & 7, fbits = (a1 >> 16) & 127;
+    bool is_unsigned = (a1 >> 12) & 1, is64 = (a1 >> 13) & 1;
+    if (rmode == 7)
+        rmode = fpcr_rmode(&e);
+    uint64_t a = flush_in(&e, a0, ft), r;
+    if (is_nan(a, ft)) {
+        e.flags |= A64_FPSR_IOC;
+        env_end(&e);
+        return 0;
+    }
+    double x = ft == FT_H ? half_to_double(a) : ft == FT_S ? to_f(a) : to_d(a);
+    x = ldexp(x, (int)fbits);
+    double y = isinf(x) ? x : round_int(x, rmode);
+    unsigned bits = is64 ? 64 : 32;
+    double hi = ldexp(1.0, is_unsigned ? (int)bits : (int)bits - 1);
+    double lo = is_unsigned ? 0.0 : -hi;
+    if (y >= hi) {
+        e.flags |= A64_FPSR_IOC;
+        r = is_unsigned ? ~0ull : (1ull << (bits - 1)) - 1;
+    } else if (y < lo) {
+        e.flags |= A64_FPSR_IOC;
+        r = is_unsigned ? 0 : 1ull << (bits - 1);
+        if (!is_unsigned && bits == 32)
+            r = 0x80000000u;
+    } else {
+        if (y != x)
+            e.flags |= A64_FPSR_IXC;
+        r = is_unsigned ? (uint64_t)y : (uint64_t)(int64_t)y;
+    }
+    if (!is64)
+        r = (uint32_t)r;
+    if (!is64 && !is_unsigned && y < lo)
+        r = 0x80000000u;
+    env_end(&e);
+    return r;
+}
+
+/* FixedToFP: a1 = ftype | unsigned << 12 | 64-bit << 13 | fbits << 16 */
+A64_HELPER(a64_helper_int_to_fp)
+{
+    struct fpenv e = env_begin(state);
+    unsigned ft = a1 & 3, fbits = (a1 >> 16) & 127;
+    bool is_unsigned = (a1 >> 12) & 1, is64 = (a1 >> 13) & 1;
+    uint64_t v = a0, r;
+    if (!is64)
+        v = is_unsigned ? (uint32_t)v : (uint64_t)(int64_t)(int32_t)v;
+    host_begin(&e);
+    if (ft == FT_S) {
+        volatile float f = is_unsigned ? (float)v : (float)(int64_t)v;
+        r = from_f(ldexpf(f, -(int)fbits));
+    } else {
+        volatile double d = is_unsigned ? (double)v : (double)(int64_t)v;
+        r = from_d(ldexp(d, -(int)fbits));
+    }
+    host_end(&e);
+    r = flush_out(&e, r, ft);
+    env_end(&e);
+    return r;
+}
+
+/* FCCMP(E): a2 = signal_all | ftype << 8 | holds << 16, a3 = NZCV when it fails */
+A64_HELPER(a64_helper_fccmp)
+{
+    if (!((a2 >> 16) & 1))
+        return a3;
+    return a64_helper_fcmp(state, a0, a1, a2 & 0xffff, 0);
+}
