@@ -15,7 +15,12 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "translate/exec.h"
 
 /* TAP: results are buffered so that the "1..N" plan can come first */
 static int n_test, n_fail;
@@ -562,6 +567,273 @@ static void test_soft_vs_host(void)
     }
 }
 
+/* a reserved frm with a dynamic rounding mode ends the process with 132 and one line */
+static void test_bad_frm(void)
+{
+    int fds[2];
+    char msg[256] = "";
+    if (pipe(fds) != 0) {
+        ok(false, "pipe");
+        return;
+    }
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fds[1], 2);
+        cpu.frm = 5;
+        run2(rv_fadd_d, D_ONE, D_ONE, DYN);
+        _exit(0);
+    }
+    close(fds[1]);
+    ssize_t n = read(fds[0], msg, sizeof(msg) - 1);
+    msg[n > 0 ? n : 0] = 0;
+    close(fds[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    bool one_line = n > 0 && strchr(msg, '\n') == msg + n - 1;
+    if (one_line)
+        msg[n - 1] = 0;
+    ok(WIFEXITED(status) && WEXITSTATUS(status) == 132 && strstr(msg, "pc 0x10078") && one_line,
+       "dynamic rm with frm=5 exits 132 naming the pc: %s", msg);
+}
+
+/* ---- the translator, run through the IR interpreter ---- */
+
+static uint32_t enc_r(unsigned f7, unsigned rs2, unsigned rs1, unsigned f3, unsigned rd,
+                      unsigned opc)
+{
+    return f7 << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 | rd << 7 | opc;
+}
+static uint32_t enc_r4(unsigned rs3, unsigned fmt, unsigned rs2, unsigned rs1, unsigned rm,
+                       unsigned rd, unsigned opc)
+{
+    return rs3 << 27 | fmt << 25 | rs2 << 20 | rs1 << 15 | rm << 12 | rd << 7 | opc;
+}
+static uint32_t enc_i(int imm, unsigned rs1, unsigned f3, unsigned rd, unsigned opc)
+{
+    return (uint32_t)imm << 20 | rs1 << 15 | f3 << 12 | rd << 7 | opc;
+}
+static uint32_t enc_s(int imm, unsigned rs2, unsigned rs1, unsigned f3, unsigned opc)
+{
+    return ((uint32_t)imm >> 5) << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 |
+           ((uint32_t)imm & 31) << 7 | opc;
+}
+
+static struct ir_block blk;
+
+/* translate one instruction; when it is valid, run it on st */
+static bool xlate_run(uint32_t insn, struct rv_cpu *st, bool *valid_ir)
+{
+    struct rv_dc dc = { .b = &blk, .pc = PC, .next_pc = PC + 4 };
+    ir_block_init(&blk, PC);
+    if (!rv_translate_fp(&dc, insn))
+        return false;
+    if (!dc.end)
+        ir_exit_tb(&blk, PC + 4);
+    *valid_ir = ir_validate(&blk, stderr);
+    if (st && *valid_ir) {
+        struct tb tb = { .pc = PC, .size = 4, .insns = blk.insns, .temp_types = blk.temp_type,
+                         .n_insns = blk.n_insns, .n_temps = blk.n_temps };
+        interp_run(st, &tb);
+    }
+    return true;
+}
+
+static void test_decode(void)
+{
+    static const struct { uint32_t insn; bool valid; const char *what; } t[] = {
+        { 0x00002007 | 1 << 7, true, "flw" },
+        { 0x00003007, true, "fld" },
+        { 0x00001007, false, "flh (Zfh)" },
+        { 0x00004007, false, "flq (Q)" },
+        { 0x00000007, false, "LOAD-FP width 0 (vector)" },
+        { 0x00006007, false, "LOAD-FP width 6 (vector)" },
+        { 0x00002027, true, "fsw" },
+        { 0x00003027, true, "fsd" },
+        { 0x00005027, false, "STORE-FP width 5 (vector)" },
+        { 0x00000053, true, "fadd.s rne" },
+        { 0x00004053, true, "fadd.s rmm" },
+        { 0x00005053, false, "fadd.s rm=5" },
+        { 0x00006053, false, "fadd.s rm=6" },
+        { 0x00007053, true, "fadd.s dyn" },
+        { 0x0a006053, false, "fsub.d rm=6" },
+        { 0x04000053, false, "fadd.h (fmt 2)" },
+        { 0x06000053, false, "fadd.q (fmt 3)" },
+        { 0x58000053, true, "fsqrt.s" },
+        { 0x58100053, false, "fsqrt.s rs2=1" },
+        { 0x5a005053, false, "fsqrt.d rm=5" },
+        { 0x20003053, false, "fsgnj.s funct3=3" },
+        { 0x22002053, true, "fsgnjx.d" },
+        { 0x28002053, false, "fmin.s funct3=2 (Zfa fminm)" },
+        { 0xa0003053, false, "feq.s funct3=3" },
+        { 0xa2002053, true, "feq.d" },
+        { 0xc0400053, false, "fcvt.?.s rs2=4" },
+        { 0xc0305053, false, "fcvt.lu.s rm=5" },
+        { 0xc2307053, true, "fcvt.lu.d dyn" },
+        { 0x40000053, false, "fcvt.s.s (rs2=0)" },
+        { 0x40100053, true, "fcvt.s.d" },
+        { 0x42000053, true, "fcvt.d.s" },
+        { 0x42006053, false, "fcvt.d.s rm=6" },
+        { 0x42100053, false, "fcvt.d.d" },
+        { 0xe0002053, false, "fmv.x.w funct3=2" },
+        { 0xe0100053, false, "fmv.x.w rs2=1" },
+        { 0xe2001053, true, "fclass.d" },
+        { 0xe2101053, false, "fclass.d rs2=1" },
+        { 0xf0001053, false, "fmv.w.x funct3=1" },
+        { 0xf2000053, true, "fmv.d.x" },
+        { 0xf4000053, false, "fmv.h.x" },
+        { 0xd2305053, false, "fcvt.d.lu rm=5" },
+        { 0x30000053, false, "funct7 0x18 (unassigned)" },
+        { 0x00000043, true, "fmadd.s" },
+        { 0x0200704f, true, "fnmadd.d dyn" },
+        { 0x04000043, false, "fmadd.h" },
+        { 0x06000047, false, "fmsub.q" },
+        { 0x0000504b, false, "fnmsub.s rm=5" },
+        { 0x00000033, false, "OP (not FP)" },
+    };
+    for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        bool valid_ir = false;
+        bool r = xlate_run(t[i].insn, NULL, &valid_ir);
+        ok(r == t[i].valid && (!r || valid_ir), "decode %08x %s: %s%s", t[i].insn, t[i].what,
+           r ? "accepted" : "rejected", r && !valid_ir ? " (invalid IR)" : "");
+    }
+}
+
+static struct rv_cpu st;
+
+static void run_insn(const char *what, uint32_t insn)
+{
+    bool valid_ir = false;
+    bool r = xlate_run(insn, &st, &valid_ir);
+    if (!r || !valid_ir)
+        ok(false, "%s: %s", what, r ? "invalid IR" : "rejected");
+}
+
+static void test_translate_exec(void)
+{
+    static uint8_t mem[32];
+    static const uint8_t pattern[8] = { 0xef, 0xbe, 0xad, 0xde, 0x11, 0x22, 0x33, 0x44 };
+
+    exec_config.guest = &rv_guest;
+    exec_config.guest_base = 0;
+    memset(&st, 0, sizeof(st));
+    memcpy(mem + 4, pattern, 8);
+    st.x[10] = (uint64_t)(uintptr_t)mem;
+
+    run_insn("flw", enc_i(4, 10, 2, 1, 0x07));                  /* flw f1, 4(a0) */
+    ok(st.f[1] == 0xffffffffdeadbeefull, "flw boxes: %016" PRIx64, st.f[1]);
+    run_insn("fld", enc_i(4, 10, 3, 2, 0x07));                  /* fld f2, 4(a0) */
+    ok(st.f[2] == 0x44332211deadbeefull, "fld: %016" PRIx64, st.f[2]);
+    st.f[3] = 0x0123456789abcdefull;
+    run_insn("fsw", enc_s(16, 3, 10, 2, 0x27));                 /* fsw f3, 16(a0) */
+    run_insn("fsd", enc_s(20, 3, 10, 3, 0x27));                 /* fsd f3, 20(a0) */
+    uint32_t w;
+    uint64_t dw;
+    memcpy(&w, mem + 16, 4);
+    memcpy(&dw, mem + 20, 8);
+    ok(w == 0x89abcdef && dw == 0x0123456789abcdefull && mem[28] == 0,
+       "fsw stores the low word, fsd all: %08x %016" PRIx64, w, dw);
+    st.x[11] = (uint64_t)(uintptr_t)(mem + 8);
+    run_insn("flw negative offset", enc_i(-4, 11, 2, 4, 0x07));  /* flw f4, -4(a1) */
+    ok(st.f[4] == 0xffffffffdeadbeefull, "flw -4(a1): %016" PRIx64, st.f[4]);
+
+    /* sign injection, singles: unboxed inputs read as the canonical NaN */
+    static const struct { unsigned f3; uint64_t a, b, want; const char *what; } sg[] = {
+        { 0, S(S_ONE), S(0x80000000), S(0xbf800000), "fsgnj.s" },
+        { 1, S(S_ONE), S(0x80000000), S(S_ONE), "fsgnjn.s" },
+        { 2, S(0xbf800000), S(0x80000000), S(S_ONE), "fsgnjx.s" },
+        { 0, 0x000000003f800000ull, S(0x80000000), S(0xffc00000), "fsgnj.s unboxed rs1" },
+        { 0, S(S_ONE), 0x00000000bf800000ull, S(S_ONE), "fsgnj.s unboxed rs2 (+NaN)" },
+        { 1, S(S_ONE), 0x00000000bf800000ull, S(0xbf800000), "fsgnjn.s unboxed rs2" },
+        { 0, S(S_SNAN), S(0x80000000), S(0xff800001), "fsgnj.s keeps sNaN payload" },
+    };
+    for (unsigned i = 0; i < sizeof(sg) / sizeof(sg[0]); i++) {
+        st.f[5] = sg[i].a;
+        st.f[6] = sg[i].b;
+        st.fflags = 0;
+        run_insn(sg[i].what, enc_r(0x10, 6, 5, sg[i].f3, 7, 0x53));
+        ok(st.f[7] == sg[i].want && st.fflags == 0, "%s = %016" PRIx64, sg[i].what, st.f[7]);
+    }
+    static const struct { unsigned f3; uint64_t a, want; const char *what; } sg1[] = {
+        { 0, 0x000000003f800000ull, S(0x7fc00000), "fmv.s of an unboxed value" },
+        { 1, S(S_ONE), S(0xbf800000), "fneg.s" },
+        { 2, S(0xbf800000), S(S_ONE), "fabs.s" },
+        { 1, 0x1234ull, S(0xffc00000), "fneg.s of an unboxed value" },
+    };
+    for (unsigned i = 0; i < sizeof(sg1) / sizeof(sg1[0]); i++) {
+        st.f[5] = sg1[i].a;
+        run_insn(sg1[i].what, enc_r(0x10, 5, 5, sg1[i].f3, 7, 0x53));
+        ok(st.f[7] == sg1[i].want, "%s = %016" PRIx64, sg1[i].what, st.f[7]);
+    }
+    st.f[5] = D_SNAN;
+    st.f[6] = D_NZERO;
+    run_insn("fsgnj.d", enc_r(0x11, 6, 5, 0, 7, 0x53));
+    ok(st.f[7] == (D_SNAN | D_NZERO) && st.fflags == 0, "fsgnj.d keeps the payload: %016"
+       PRIx64, st.f[7]);
+    run_insn("fsgnjx.d", enc_r(0x11, 6, 6, 2, 7, 0x53));
+    ok(st.f[7] == 0, "fabs.d(-0) via fsgnjx.d rs1==rs2: %016" PRIx64, st.f[7]);
+
+    /* moves */
+    st.f[8] = 0x1234567880000000ull;
+    run_insn("fmv.x.w", enc_r(0x70, 0, 8, 0, 12, 0x53));
+    ok(st.x[12] == 0xffffffff80000000ull, "fmv.x.w sign-extends, ignores boxing: %016" PRIx64,
+       st.x[12]);
+    run_insn("fmv.x.d", enc_r(0x71, 0, 8, 0, 12, 0x53));
+    ok(st.x[12] == 0x1234567880000000ull, "fmv.x.d: %016" PRIx64, st.x[12]);
+    st.x[13] = 0x123456789abcdef0ull;
+    run_insn("fmv.w.x", enc_r(0x78, 0, 13, 0, 9, 0x53));
+    ok(st.f[9] == 0xffffffff9abcdef0ull, "fmv.w.x boxes: %016" PRIx64, st.f[9]);
+    run_insn("fmv.d.x", enc_r(0x79, 0, 13, 0, 9, 0x53));
+    ok(st.f[9] == 0x123456789abcdef0ull, "fmv.d.x: %016" PRIx64, st.f[9]);
+
+    /* helpers: operands, rm field and destinations wired right */
+    st.f[1] = D_ONE;
+    st.f[2] = 0x3ca0000000000000ull;
+    st.fflags = 0;
+    run_insn("fadd.d rmm", enc_r(0x01, 2, 1, RMM, 3, 0x53));
+    ok(st.f[3] == D_ONE + 1 && st.fflags == NX, "fadd.d static rmm: %016" PRIx64, st.f[3]);
+    st.f[2] = 0x3c90000000000000ull;                              /* 2^-54 */
+    st.frm = RUP;
+    run_insn("fsub.d dyn", enc_r(0x05, 1, 2, DYN, 3, 0x53));     /* 2^-54 - 1 */
+    ok(st.f[3] == 0xbfefffffffffffffull, "fsub.d dyn rup (rs1 - rs2): %016" PRIx64, st.f[3]);
+    st.frm = RNE;
+    run_insn("fsub.d dyn", enc_r(0x05, 1, 2, DYN, 3, 0x53));
+    ok(st.f[3] == 0xbff0000000000000ull, "fsub.d dyn rne: %016" PRIx64, st.f[3]);
+    st.f[4] = S(0x40200000);                                      /* 2.5 */
+    run_insn("fcvt.w.s rmm", enc_r(0x60, 0, 4, RMM, 14, 0x53));
+    ok(st.x[14] == 3, "fcvt.w.s static rmm to x14: %" PRId64, (int64_t)st.x[14]);
+    st.x[15] = (uint64_t)-7;
+    run_insn("fcvt.s.w", enc_r(0x68, 0, 15, RNE, 16, 0x53));
+    ok(st.f[16] == S(0xc0e00000), "fcvt.s.w from x15: %016" PRIx64, st.f[16]);
+    st.x[15] = 0xffffffff;
+    run_insn("fcvt.d.wu", enc_r(0x69, 1, 15, RNE, 16, 0x53));
+    ok(st.f[16] == 0x41efffffffe00000ull, "fcvt.d.wu: %016" PRIx64, st.f[16]);
+    st.f[17] = D_TWO;
+    st.f[18] = D_THREE;
+    st.f[19] = D_ONE;
+    run_insn("fnmsub.d", enc_r4(19, 1, 18, 17, RNE, 20, 0x4b));
+    ok(st.f[20] == 0xc014000000000000ull, "fnmsub.d f20 = -(f17*f18) + f19: %016" PRIx64,
+       st.f[20]);
+    run_insn("fmsub.d", enc_r4(17, 1, 19, 18, RNE, 20, 0x47));
+    ok(st.f[20] == D_ONE, "fmsub.d f20 = f18*f19 - f17: %016" PRIx64, st.f[20]);
+    run_insn("flt.d", enc_r(0x51, 18, 17, 1, 21, 0x53));
+    ok(st.x[21] == 1, "flt.d x21 = f17 < f18: %" PRIu64, st.x[21]);
+    run_insn("flt.d", enc_r(0x51, 17, 18, 1, 21, 0x53));
+    ok(st.x[21] == 0, "flt.d x21 = f18 < f17: %" PRIu64, st.x[21]);
+    run_insn("feq.d to x0", enc_r(0x51, 17, 17, 2, 0, 0x53));
+    ok(st.x[0] == 0, "feq.d into x0 is dropped");
+    run_insn("fclass.s", enc_r(0x70, 0, 17, 1, 22, 0x53));
+    ok(st.x[22] == 1u << 9, "fclass.s of an unboxed double: %" PRIx64, st.x[22]);
+    run_insn("fsqrt.d", enc_r(0x2d, 0, 17, RNE, 23, 0x53));
+    ok(st.f[23] == 0x3ff6a09e667f3bcdull, "fsqrt.d(2): %016" PRIx64, st.f[23]);
+    run_insn("fcvt.s.d", enc_r(0x20, 1, 18, RNE, 24, 0x53));
+    ok(st.f[24] == S(0x40400000), "fcvt.s.d(3): %016" PRIx64, st.f[24]);
+    run_insn("fcvt.d.s", enc_r(0x21, 0, 24, RNE, 25, 0x53));
+    ok(st.f[25] == D_THREE, "fcvt.d.s(3): %016" PRIx64, st.f[25]);
+    run_insn("fmax.d", enc_r(0x15, 18, 17, 1, 26, 0x53));
+    ok(st.f[26] == D_THREE, "fmax.d: %016" PRIx64, st.f[26]);
+}
+
 int main(void)
 {
     test_nan_boxing();
@@ -575,5 +847,8 @@ int main(void)
     test_fma();
     test_dynamic_rm();
     test_soft_vs_host();
+    test_bad_frm();
+    test_decode();
+    test_translate_exec();
     return tap_finish();
 }
