@@ -59,6 +59,7 @@ struct gen {
     struct item *items;
     int n_items, cap;
     int n_insns;
+    int qemu_quirks;            /* steer clear of known qemu-user 7.2 bugs */
 };
 
 struct item *item_new(struct gen *g);

@@ -203,6 +203,17 @@ void emit_zb(struct gen *g)
         const struct rop *op = &ops_zb_rr[rng_below(&g->r, N(ops_zb_rr))];
         item_put32(it, enc_r(op->opc, op->f3, op->f7, x_dst(g), x_src(g), x_src(g)));
     } else {
-        emit_iop(g, it, &ops_zb_imm[rng_below(&g->r, N(ops_zb_imm))]);
+        const struct iop *op = &ops_zb_imm[rng_below(&g->r, N(ops_zb_imm))];
+        if (g->qemu_quirks && op->opc == OPC_OP_IMM_32 && op->imm == 0x601) {
+            /* qemu 7.2's ctzw returns ctz of all 64 bits when bits 31..0 are
+             * zero and the upper half is not (e.g. 0x200000000 gives 33,
+             * not 32): feed it a sign-extended copy, whose upper half is
+             * zero whenever the lower one is */
+            int t = x_dst(g);
+            item_put32(it, enc_i(OPC_OP_IMM_32, 0, t, x_src(g), 0));
+            item_put32(it, enc_i(op->opc, op->f3, x_dst(g), t, (int32_t)op->imm));
+            return;
+        }
+        emit_iop(g, it, op);
     }
 }

@@ -2,7 +2,7 @@
  * Random RV64GC stream generator: command line, RNG, value pools, item list,
  * layout with branch fix-ups, and the stream file writer.
  *
- *   gen -s SEED -n INSNS -c CLASS -o FILE [-k ITEMS] [-m MAPFILE] [-a ASMFILE]
+ *   gen -s SEED -n INSNS -c CLASS -o FILE [-k ITEMS] [-m MAPFILE] [-a ASMFILE] [-q]
  *
  * The same seed and class always give the same file.  -k keeps only the
  * first ITEMS items (register and memory set-up unchanged, jumps past the cut
@@ -10,7 +10,8 @@
  * one line "index byte_offset byte_length" per item; -a writes the stream as
  * ".insn" directives, which GNU as turns into an object that objdump can
  * disassemble with the Zb* extensions enabled (raw-binary disassembly
- * cannot be told the extensions).
+ * cannot be told the extensions).  -q avoids operand patterns on which
+ * Debian's qemu-user 7.2 is known to be wrong, for comparisons against it.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -383,7 +384,7 @@ static void write_asm(const char *path, const uint8_t *code, uint32_t size)
 static void usage(void)
 {
     fprintf(stderr, "usage: gen -s SEED -n INSNS -c CLASS -o FILE [-k ITEMS] [-m MAPFILE] "
-                    "[-a ASMFILE]\n"
+                    "[-a ASMFILE] [-q]\n"
                     "classes: int m a fd c zb mixed\n");
     exit(2);
 }
@@ -391,9 +392,9 @@ static void usage(void)
 int main(int argc, char **argv)
 {
     uint64_t seed = 1;
-    int n_insns = 1000, keep = -1, opt;
+    int n_insns = 1000, keep = -1, quirks = 0, opt;
     const char *out = NULL, *map = NULL, *asmf = NULL, *cls = "mixed";
-    while ((opt = getopt(argc, argv, "s:n:c:o:k:m:a:")) != -1) {
+    while ((opt = getopt(argc, argv, "s:n:c:o:k:m:a:q")) != -1) {
         switch (opt) {
         case 's': seed = strtoull(optarg, NULL, 0); break;
         case 'n': n_insns = atoi(optarg); break;
@@ -402,12 +403,14 @@ int main(int argc, char **argv)
         case 'k': keep = atoi(optarg); break;
         case 'm': map = optarg; break;
         case 'a': asmf = optarg; break;
+        case 'q': quirks = 1; break;
         default: usage();
         }
     }
     if (!out || n_insns < 1 || n_insns > 100000)
         usage();
     struct gen g = { 0 };
+    g.qemu_quirks = quirks;
     g.cls = CL_COUNT;
     for (int c = 0; c < CL_COUNT; c++)
         if (!strcmp(cls, class_names[c]))

@@ -3,14 +3,16 @@
 # or more runners and compare the final register, fcsr and memory state.
 #
 #   run.sh [--seeds N] [--first-seed S] [--len L] [--class C] [--repeat R]
-#          [--keep] RUNNER_A RUNNER_B...
+#          [--keep] [--qemu-quirks | --no-qemu-quirks] RUNNER_A RUNNER_B...
 #
 # A RUNNER is a command line split on spaces ("qemu-riscv64-static",
 # "build/runtime-riscv64 -tier jit"); the harness and its arguments are
 # appended.  RUNNER_A is the reference.  Classes: int m a fd c zb mixed.
 # For the first divergent seed the stream is bisected down to the first item
 # whose inclusion makes the runners disagree, and that part of the stream is
-# disassembled.  Exit status: 0 all agree, 1 a divergence or a runner failure,
+# disassembled.  When a runner's command mentions qemu, the generator avoids
+# operand patterns on which qemu-user 7.2 is known to be wrong (see gen -q);
+# --qemu-quirks / --no-qemu-quirks force that either way.  Exit status: 0 all agree, 1 a divergence or a runner failure,
 # 2 a usage or build error.
 set -uo pipefail
 
@@ -19,7 +21,7 @@ root=$(cd "$here/../.." && pwd)
 build=${BUILD:-$root/build}
 case $build in /*) ;; *) build=$root/$build ;; esac
 out=$build/difftest
-seeds=20 first=1 len=1000 class=mixed repeat=1 keep=0 timeout_s=120
+seeds=20 first=1 len=1000 class=mixed repeat=1 keep=0 timeout_s=120 quirks=auto
 
 usage() {
     sed -n '4,6p' "$0" | sed 's/^# \{0,1\}//' >&2
@@ -34,6 +36,8 @@ while [ $# -gt 0 ]; do
         --class) class=$2; shift 2 ;;
         --repeat) repeat=$2; shift 2 ;;
         --keep) keep=1; shift ;;
+        --qemu-quirks) quirks=1; shift ;;
+        --no-qemu-quirks) quirks=0; shift ;;
         --) shift; break ;;
         -*) usage ;;
         *) break ;;
@@ -41,6 +45,12 @@ while [ $# -gt 0 ]; do
 done
 [ $# -ge 2 ] || usage
 runners=("$@")
+if [ "$quirks" = auto ]; then
+    quirks=0
+    case " ${runners[*]}" in *qemu*) quirks=1 ;; esac
+fi
+gen_flags=()
+[ "$quirks" = 1 ] && gen_flags=(-q)
 
 die() {
     echo "difftest: $*" >&2
@@ -140,7 +150,7 @@ describe_diff() {
 gen() { # gen SEED OUTFILE [extra gen options]
     local s=$1 f=$2
     shift 2
-    "$out/gen" -s "$s" -n "$len" -c "$class" -o "$f" "$@" >/dev/null
+    "$out/gen" -s "$s" -n "$len" -c "$class" -o "$f" "${gen_flags[@]}" "$@" >/dev/null
 }
 
 # agree SEED ITEMS RUNNER_INDEX: do reference and runner agree on a prefix?
@@ -158,7 +168,7 @@ explain() {
     local full=$work/s$seed.bin
     gen "$seed" "$full" -m "$work/s$seed.map" -a "$work/s$seed.s" || die "generator failed"
     n=$(wc -l <"$work/s$seed.map")
-    echo "#   reproduce: $out/gen -s $seed -n $len -c $class -o s.bin && ${runners[$ri]} $out/harness -r $repeat s.bin"
+    echo "#   reproduce: $out/gen -s $seed -n $len -c $class ${gen_flags[*]} -o s.bin && ${runners[$ri]} $out/harness -r $repeat s.bin"
     if agree "$seed" 0 "$ri"; then
         lo=0 hi=$n
         while [ $((hi - lo)) -gt 1 ]; do
@@ -223,5 +233,5 @@ for ((seed = first; seed < first + seeds; seed++)); do
     done
 done
 
-echo "# difftest: class $class, seeds $first..$((first + seeds - 1)) x $len insns, repeat $repeat: $fails divergent run(s)"
+echo "# difftest: class $class, seeds $first..$((first + seeds - 1)) x $len insns, repeat $repeat${gen_flags:+, qemu quirks avoided}: $fails divergent run(s)"
 [ "$fails" -eq 0 ]
