@@ -349,6 +349,10 @@ int main(int argc, char **argv)
         .stack_size = o.stack_size,
         .et_dyn_base = runtime_guest.et_dyn_base,
     };
+    /* the code buffer first, so that the guest can never map over it */
+    exec_init();
+    syscall_snapshot_runner_memory();
+
     static struct guest_image img;
     char err[512];
     if (loader_load(path, &lo, &img, err, sizeof(err)) < 0) {

@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 
 #include "syscall/sys.h"
+#include "syscall/syscall.h"
 #include "translate/exec.h"
 
 /* Weak so that syscall/ links (in unit tests) without the execution engine. */
@@ -31,13 +32,14 @@ extern void exec_invalidate(uint64_t start, uint64_t end) __attribute__((weak));
 static struct { uint64_t lo, hi; } runner_ranges[RUNNER_RANGES_MAX];
 static unsigned n_runner_ranges;
 
-__attribute__((constructor)) static void runner_ranges_snapshot(void)
+void syscall_snapshot_runner_memory(void)
 {
     FILE *f = fopen("/proc/self/maps", "re");
     char line[512];
 
     if (!f)
         return;
+    n_runner_ranges = 0;
     while (fgets(line, sizeof(line), f) && n_runner_ranges < RUNNER_RANGES_MAX) {
         unsigned long long lo, hi;
 
@@ -52,6 +54,13 @@ __attribute__((constructor)) static void runner_ranges_snapshot(void)
         n_runner_ranges++;
     }
     fclose(f);
+}
+
+/* Before anything else runs (unit tests rely on it); the runner takes the
+ * snapshot again once its code buffer exists, before the guest is loaded. */
+__attribute__((constructor)) static void runner_ranges_snapshot(void)
+{
+    syscall_snapshot_runner_memory();
 }
 
 /* Does [addr, addr + len) touch memory the runner owns? */

@@ -26,6 +26,13 @@ void syscall_init(const struct syscall_guest *g, const struct guest_image *img);
  */
 int64_t syscall_dispatch(void *cpu_state, uint64_t nr, const uint64_t args[6]);
 
+/*
+ * Record the runner's own mappings (code buffer included) so that guest
+ * mmap/munmap/mprotect can never touch them.  Call after the execution
+ * engine is initialised and before the guest is loaded.
+ */
+void syscall_snapshot_runner_memory(void);
+
 /* Name of a syscall number of this guest (static storage), or NULL. */
 const char *syscall_name(uint64_t nr);
 

@@ -27,7 +27,7 @@ void exec_log(unsigned bit, const char *fmt, ...)
     va_end(ap);
 }
 
-void exec_ctx_init(struct exec_ctx *ctx, void *state)
+void exec_init(void)
 {
     static bool jit_ready;
     if (!jit_ready && exec_config.tier != EXEC_TIER_INTERP) {
@@ -37,6 +37,11 @@ void exec_ctx_init(struct exec_ctx *ctx, void *state)
         }
         jit_ready = true;
     }
+}
+
+void exec_ctx_init(struct exec_ctx *ctx, void *state)
+{
+    exec_init();
     if (!exec_config.log)
         exec_config.log = stderr;
     ctx->state = state;

@@ -90,6 +90,8 @@ struct exec_ctx {
     struct jmp_cache_entry *jmp_cache;
 };
 
+/* Map the code buffer (done by the first exec_ctx_init if not called before). */
+void exec_init(void);
 void exec_ctx_init(struct exec_ctx *ctx, void *state);
 /* Run guest code from the state's pc until a trap; returns the trap reason. */
 unsigned exec_run(struct exec_ctx *ctx);
