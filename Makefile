@@ -33,13 +33,17 @@ RUNNERS  := $(BUILT_GUESTS:%=$(B)/runtime-%)
 .PHONY: all deps check check-long run install clean guest-progs demo-progs bench
 all: $(RUNNERS)
 
+# V=1 shows the full commands
+Q := $(if $(V),,@)
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 define runner_rule
 $(B)/runtime-$(1): $(B)/runtime/main.o $(B)/runtime/guest-$(1).o $(CORE_OBJS) $(call isa_objs,$(1))
-	$$(CC) $$(RUNNER_LDFLAGS) -o $$@ $$^ $$(LIBS)
+	$$(if $$(Q),@echo "  LINK    $$@")
+	$$(Q)$$(CC) $$(RUNNER_LDFLAGS) -o $$@ $$^ $$(LIBS)
 endef
 $(foreach g,$(BUILT_GUESTS),$(eval $(call runner_rule,$(g))))
 
@@ -51,7 +55,8 @@ UNIT_BINS  := $(UNIT_SRCS:%.c=$(B)/%)
 unit_extra  = $(if $(filter isa/%,$(1)),$(call isa_objs,$(word 2,$(subst /, ,$(1)))))
 define unit_rule
 $(B)/$(1:%.c=%): $(B)/$(1:%.c=%.o) $(CORE_OBJS) $(call unit_extra,$(1))
-	$$(CC) -o $$@ $$^ $$(LIBS)
+	$$(if $$(Q),@echo "  LINK    $$@")
+	$$(Q)$$(CC) -o $$@ $$^ $$(LIBS)
 endef
 $(foreach t,$(UNIT_SRCS),$(eval $(call unit_rule,$(t))))
 
