@@ -17,6 +17,12 @@ static const char *const xname[32] = {
     "t5", "t6",
 };
 
+static const char *const fname[32] = {
+    "ft0", "ft1", "ft2", "ft3", "ft4", "ft5", "ft6", "ft7", "fs0", "fs1", "fa0", "fa1", "fa2",
+    "fa3", "fa4", "fa5", "fa6", "fa7", "fs2", "fs3", "fs4", "fs5", "fs6", "fs7", "fs8", "fs9",
+    "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
+};
+
 static void print_csr(FILE *f, unsigned csr)
 {
     static const struct { unsigned n; const char *name; } names[] = {
@@ -93,10 +99,10 @@ static void print_operands(FILE *f, const struct rv_pattern *p, uint32_t i, uint
         print_fence_set(f, (i >> 20) & 15);
         break;
     case RV_FMT_FLOAD:
-        fprintf(f, " f%u, %" PRId64 "(%s)", rv_rd(i), rv_imm_i(i), rs1);
+        fprintf(f, " %s, %" PRId64 "(%s)", fname[rv_rd(i)], rv_imm_i(i), rs1);
         break;
     case RV_FMT_FSTORE:
-        fprintf(f, " f%u, %" PRId64 "(%s)", rv_rs2(i), rv_imm_s(i), rs1);
+        fprintf(f, " %s, %" PRId64 "(%s)", fname[rv_rs2(i)], rv_imm_s(i), rs1);
         break;
     default:
         break;
@@ -129,7 +135,7 @@ static unsigned disas_one(FILE *f, uint64_t pc)
     }
     fputs(cname ? cname : p->name, f);
     if (p->fmt == RV_FMT_AMO || p->fmt == RV_FMT_LR)
-        fprintf(f, "%s%s", insn & (1u << 26) ? ".aq" : "", insn & (1u << 25) ? ".rl" : "");
+        fputs((const char *const[]){ "", ".rl", ".aq", ".aqrl" }[(insn >> 25) & 3], f);
     print_operands(f, p, insn, pc);
     fputc('\n', f);
     return len;
