@@ -38,7 +38,7 @@ static int blocked(int sig)
 int main(void)
 {
     static const int limits[] = { 0, 1, 5, 100, 1000, 5000 };
-    for (unsigned i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+    for (volatile unsigned i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
         volatile int tries = 0;
         int v = setjmp(env);
         tries++;
@@ -75,7 +75,7 @@ int main(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGUSR1, &sa, NULL);
     sigaction(SIGUSR2, &sa, NULL);
-    for (int savemask = 0; savemask < 2; savemask++) {
+    for (volatile int savemask = 0; savemask < 2; savemask++) {
         int got = sigsetjmp(senv, savemask);
         if (got == 0) {
             printf("savemask %d: before raise blocked=%d\n", savemask, blocked(SIGUSR1));
