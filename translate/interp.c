@@ -143,6 +143,31 @@ static void fence(int64_t kind)
         __atomic_thread_fence(__ATOMIC_ACQ_REL);
 }
 
+/* ir_eval_cond, inlined: branches are the commonest thing a block ends on */
+static inline bool cond_eval(unsigned cond, unsigned type, uint64_t a, uint64_t c)
+{
+    if (type == IR_I32) {
+        /* compare as 64-bit values with the 32-bit sign moved to bit 63 */
+        a <<= 32;
+        c <<= 32;
+    }
+    switch (cond) {
+    case IR_EQ: return a == c;
+    case IR_NE: return a != c;
+    case IR_LT: return (int64_t)a < (int64_t)c;
+    case IR_GE: return (int64_t)a >= (int64_t)c;
+    case IR_LE: return (int64_t)a <= (int64_t)c;
+    case IR_GT: return (int64_t)a > (int64_t)c;
+    case IR_LTU: return a < c;
+    case IR_GEU: return a >= c;
+    case IR_LEU: return a <= c;
+    case IR_GTU: return a > c;
+    case IR_TSTEQ: return (a & c) == 0;
+    case IR_TSTNE: return (a & c) != 0;
+    default: abort();   /* front-end bug: unknown condition */
+    }
+}
+
 static inline void set_pc(char *state, uint32_t pc_offset, uint64_t pc)
 {
     memcpy(state + pc_offset, &pc, 8);
@@ -158,7 +183,13 @@ uint64_t interp_run(void *state_v, const struct tb *tb)
         [IR_movi] = &&op_movi, [IR_mov] = &&op_mov,
         [IR_add] = &&op_add, [IR_sub] = &&op_sub,
         [IR_and] = &&op_and, [IR_or] = &&op_or, [IR_xor] = &&op_xor,
-        [IR_shl] = &&op_shl, [IR_shr] = &&op_shr,
+        [IR_shl] = &&op_shl, [IR_shr] = &&op_shr, [IR_sar] = &&op_sar,
+        [IR_mul] = &&op_mul, [IR_neg] = &&op_neg, [IR_not] = &&op_not,
+        [IR_andn] = &&op_andn, [IR_orn] = &&op_orn,
+        [IR_rotl] = &&op_rotl, [IR_rotr] = &&op_rotr,
+        [IR_sext8] = &&op_sext8, [IR_sext16] = &&op_sext16, [IR_sext32] = &&op_sext32,
+        [IR_zext8] = &&op_zext8, [IR_zext16] = &&op_zext16, [IR_zext32] = &&op_zext32,
+        [IR_trunc32] = &&op_trunc32, [IR_select] = &&op_select,
         [IR_setcond] = &&op_setcond,
         [IR_get_reg] = &&op_get_reg, [IR_set_reg] = &&op_set_reg,
         [IR_ld] = &&op_ld, [IR_st] = &&op_st,
@@ -212,8 +243,75 @@ op_shl:
 op_shr:
     t[i->out] = (IN(0) & type_mask[i->type]) >> (IN(1) & count_mask[i->type]);
     NEXT();
+op_sar:
+    if (i->type == IR_I32)
+        t[i->out] = (uint32_t)((int32_t)(uint32_t)IN(0) >> (IN(1) & 31));
+    else
+        t[i->out] = (uint64_t)((int64_t)IN(0) >> (IN(1) & 63));
+    NEXT();
+op_rotl:
+    a = IN(0);
+    c = IN(1);
+    if (i->type == IR_I32) {
+        uint32_t x = (uint32_t)a;
+        unsigned n = (unsigned)c & 31;
+        t[i->out] = (uint32_t)((x << n) | (x >> ((32 - n) & 31)));
+    } else {
+        unsigned n = (unsigned)c & 63;
+        t[i->out] = (a << n) | (a >> ((64 - n) & 63));
+    }
+    NEXT();
+op_rotr:
+    a = IN(0);
+    c = IN(1);
+    if (i->type == IR_I32) {
+        uint32_t x = (uint32_t)a;
+        unsigned n = (unsigned)c & 31;
+        t[i->out] = (uint32_t)((x >> n) | (x << ((32 - n) & 31)));
+    } else {
+        unsigned n = (unsigned)c & 63;
+        t[i->out] = (a >> n) | (a << ((64 - n) & 63));
+    }
+    NEXT();
+op_mul:
+    t[i->out] = (IN(0) * IN(1)) & type_mask[i->type];
+    NEXT();
+op_neg:
+    t[i->out] = (0 - IN(0)) & type_mask[i->type];
+    NEXT();
+op_not:
+    t[i->out] = ~IN(0) & type_mask[i->type];
+    NEXT();
+op_andn:
+    t[i->out] = IN(0) & ~IN(1) & type_mask[i->type];
+    NEXT();
+op_orn:
+    t[i->out] = (IN(0) | ~IN(1)) & type_mask[i->type];
+    NEXT();
+op_sext8:
+    t[i->out] = (uint64_t)(int64_t)(int8_t)IN(0) & type_mask[i->type];
+    NEXT();
+op_sext16:
+    t[i->out] = (uint64_t)(int64_t)(int16_t)IN(0) & type_mask[i->type];
+    NEXT();
+op_sext32:
+    t[i->out] = (uint64_t)(int64_t)(int32_t)IN(0) & type_mask[i->type];
+    NEXT();
+op_zext8:
+    t[i->out] = (uint8_t)IN(0);
+    NEXT();
+op_zext16:
+    t[i->out] = (uint16_t)IN(0);
+    NEXT();
+op_zext32:
+op_trunc32:
+    t[i->out] = (uint32_t)IN(0);
+    NEXT();
+op_select:
+    t[i->out] = IN(0) ? IN(1) : IN(2);
+    NEXT();
 op_setcond:
-    t[i->out] = ir_eval_cond((enum ir_cond)i->cond, (enum ir_type)i->type, IN(0), IN(1));
+    t[i->out] = cond_eval(i->cond, i->type, IN(0), IN(1));
     NEXT();
 op_pure:
     t[i->out] = ir_eval_pure(i, IN(0), IN(1), IN(2));
@@ -262,7 +360,7 @@ op_call:
 op_exit_cond:
     a = IN(0);
     c = IN(1);
-    if (!ir_eval_cond((enum ir_cond)i->cond, (enum ir_type)i->type, a, c))
+    if (!cond_eval(i->cond, i->type, a, c))
         NEXT();
     set_pc(state, pc_offset, (uint64_t)i->imm);
     return EXEC_EXIT(EXEC_EXIT_LOOKUP, 0);

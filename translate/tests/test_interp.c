@@ -463,6 +463,38 @@ static void test_pure_ops(void)
         }
         ok(!bad, "interp %s == ir_eval_pure (%u bad)", ir_op_info[op].name, bad);
     }
+
+    /* width changes: result type and input type differ */
+    static const struct {
+        enum ir_opcode op;
+        enum ir_type out, in;
+    } wc[] = {
+        { IR_sext32, IR_I64, IR_I32 }, { IR_sext32, IR_I64, IR_I64 },
+        { IR_zext32, IR_I64, IR_I32 }, { IR_zext32, IR_I64, IR_I64 },
+        { IR_trunc32, IR_I32, IR_I64 },
+    };
+    for (unsigned k = 0; k < sizeof(wc) / sizeof(wc[0]); k++) {
+        unsigned bad = 0;
+        for (int n = 0; n < 2000; n++) {
+            uint64_t v = rnd() & (wc[k].in == IR_I32 ? 0xffffffffull : ~0ull);
+            struct fake_cpu cpu;
+            memset(&cpu, 0, sizeof(cpu));
+            cpu.r[0] = v;
+            cpu.r[4] = 0xaaaaaaaaaaaaaaaaull;
+            ir_block_init(&blk, 0);
+            ir_temp x = ir_get_reg(&blk, wc[k].in, R(0));
+            ir_temp y = ir_unop(&blk, wc[k].op, wc[k].out, x);
+            ir_set_reg(&blk, wc[k].out, R(4), y);
+            ir_exit_tb(&blk, 0);
+            run(&blk, &cpu);
+            uint64_t want = ir_eval_pure(&blk.insns[1], v, 0, 0);
+            uint64_t got = wc[k].out == IR_I32 ? (cpu.r[4] & 0xffffffff) : cpu.r[4];
+            if (got != want || (wc[k].out == IR_I32 && cpu.r[4] >> 32 != 0xaaaaaaaa))
+                bad++;
+        }
+        ok(!bad, "interp %s.%s from %s == ir_eval_pure (%u bad)", ir_op_info[wc[k].op].name,
+           wc[k].out ? "i64" : "i32", wc[k].in ? "i64" : "i32", bad);
+    }
 }
 
 int main(void)
