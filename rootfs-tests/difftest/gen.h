@@ -77,6 +77,13 @@ static inline int f_any(struct gen *g) { return (int)rng_below(&g->r, 32); }
 static inline int fc_any(struct gen *g) { return 8 + (int)rng_below(&g->r, 8); }
 int rm_any(struct gen *g);      /* 0..4 or 7 (dynamic) */
 
+/* store a result to a random scratch slot: memory keeps intermediate
+ * values that later writes to the register would hide */
+void record_x(struct gen *g, struct item *it, int rd);
+void record_f(struct gen *g, struct item *it, int fd);
+/* read-and-clear fflags into a register and record it */
+void record_fflags(struct gen *g, struct item *it);
+
 /* value pools shared by register and memory initialisation */
 uint64_t val_int(struct rng *r);
 uint64_t val_double(struct rng *r);

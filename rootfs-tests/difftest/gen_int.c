@@ -92,6 +92,18 @@ static void emit_iop(struct gen *g, struct item *it, const struct iop *op)
     item_put32(it, enc_i(op->opc, op->f3, x_dst(g), x_src(g), imm));
 }
 
+/* the destination of the last instruction of it */
+static int last_rd(const struct item *it)
+{
+    return (int)(it->w[it->n - 1] >> 7 & 31);
+}
+
+static void maybe_record(struct gen *g, struct item *it)
+{
+    if (rng_pct(&g->r, 20))
+        record_x(g, it, last_rd(it));
+}
+
 void emit_int(struct gen *g)
 {
     struct item *it = item_new(g);
@@ -106,6 +118,7 @@ void emit_int(struct gen *g)
     } else {
         item_put32(it, enc_u(OPC_AUIPC, x_dst(g), (uint32_t)rng_next(&g->r) & 0xfffff));
     }
+    maybe_record(g, it);
 }
 
 /* put an edge value in rd with one or two instructions */
@@ -194,6 +207,7 @@ void emit_m(struct gen *g)
         item_put32(it, enc_addi(rs2, 0, 0));
     }
     item_put32(it, enc_r(op->opc, op->f3, op->f7, x_dst(g), rs1, rs2));
+    maybe_record(g, it);
 }
 
 void emit_zb(struct gen *g)
@@ -212,8 +226,9 @@ void emit_zb(struct gen *g)
             int t = x_dst(g);
             item_put32(it, enc_i(OPC_OP_IMM_32, 0, t, x_src(g), 0));
             item_put32(it, enc_i(op->opc, op->f3, x_dst(g), t, (int32_t)op->imm));
-            return;
+        } else {
+            emit_iop(g, it, op);
         }
-        emit_iop(g, it, op);
     }
+    maybe_record(g, it);
 }

@@ -427,8 +427,10 @@ int main(int argc, char **argv)
     for (int i = 1; i < 32; i++)
         if (i != DT_REG_SP && i != DT_REG_BASE)
             h.x[i] = val_int(&g.r);
+    /* mostly singles in f0..f15, doubles in f16..f31 (see gen_fp.c) */
     for (int i = 0; i < 32; i++)
-        h.f[i] = val_fp(&g.r);
+        h.f[i] = !rng_pct(&g.r, 75) ? val_fp(&g.r) :
+                 i < 16 ? val_single_boxed(&g.r) : val_double(&g.r);
     h.fcsr = (rng_below(&g.r, 5) << 5) | rng_below(&g.r, 32);
     for (int i = 0; i < DT_SCRATCH_BYTES; i += 8) {
         uint64_t v = rng_pct(&g.r, 50) ? val_int(&g.r) : val_fp(&g.r);

@@ -14,7 +14,10 @@ static void pick_addr(struct gen *g, struct item *it, int size, int aligned, int
     int32_t a = (int32_t)rng_below(&g->r, (unsigned)(DT_SCRATCH_BYTES - size + 1));
     if (aligned)
         a &= ~(size - 1);
-    switch (rng_below(&g->r, 3)) {
+    unsigned k = rng_below(&g->r, 3);
+    if ((k == 0 && a > 2047) || (k == 2 && a > 4094))
+        k = 1;
+    switch (k) {
     case 0:
         *base = DT_REG_BASE;
         *imm = a;
@@ -24,13 +27,39 @@ static void pick_addr(struct gen *g, struct item *it, int size, int aligned, int
         *imm = a - DT_SP_OFF;
         break;
     default: {
-        int32_t t = (int32_t)rng_below(&g->r, DT_SCRATCH_BYTES);
+        /* t in reach of addi from s0, and a in reach of t */
+        int32_t lo = a > 2047 ? a - 2047 : 0;
+        int32_t t = lo + (int32_t)rng_below(&g->r, (unsigned)(2047 - lo + 1));
         *base = x_dst(g);
         item_put32(it, enc_addi(*base, DT_REG_BASE, t));
         *imm = a - t;
         break;
     }
     }
+}
+
+/* records go to the upper half of the scratch buffer (sp + 0..2040), so
+ * that they do not wipe out the edge values that loads draw from below sp */
+static int32_t record_slot(struct gen *g)
+{
+    return (int32_t)rng_below(&g->r, (DT_SCRATCH_BYTES - DT_SP_OFF) / 8) * 8;
+}
+
+void record_x(struct gen *g, struct item *it, int rd)
+{
+    item_put32(it, enc_s(OPC_STORE, 3, DT_REG_SP, rd, record_slot(g)));
+}
+
+void record_f(struct gen *g, struct item *it, int fd)
+{
+    item_put32(it, enc_s(OPC_STORE_FP, 3, DT_REG_SP, fd, record_slot(g)));
+}
+
+void record_fflags(struct gen *g, struct item *it)
+{
+    int t = x_dst(g);
+    item_put32(it, (1u << 20) | (1u << 12) | ((unsigned)t << 7) | OPC_SYSTEM); /* csrrw t, fflags, x0 */
+    record_x(g, it, t);
 }
 
 void emit_mem(struct gen *g)
@@ -67,7 +96,7 @@ void emit_fp_mem(struct gen *g)
 /* AMO base: s0, sp, or a temporary pointing at an aligned scratch word */
 static int amo_base(struct gen *g, struct item *it, int size)
 {
-    int32_t a = (int32_t)rng_below(&g->r, DT_SCRATCH_BYTES / (unsigned)size) * size;
+    int32_t a = (int32_t)rng_below(&g->r, 2048 / (unsigned)size) * size;
     switch (rng_below(&g->r, 4)) {
     case 0:
         return DT_REG_BASE;

@@ -7,7 +7,7 @@
  * Guest layout: one data mapping at DT_DATA_ADDR.  s0 (x8) holds
  * DT_SCRATCH_ADDR for the whole stream; the stream's memory accesses stay in
  * [s0, s0 + DT_SCRATCH_BYTES), and sp (x2) points to its middle so that the
- * c.*sp forms hit it too.  Below s0 sits the context block that the entry and
+ * c.*sp forms hit it too and sp plus a 12-bit offset reaches all of it.  Below s0 sits the context block that the entry and
  * exit code address with negative 12-bit offsets from s0, which is why it is
  * at most 2048 bytes.
  */
@@ -27,8 +27,8 @@
 #define DT_DATA_BYTES   0x2000
 #define DT_CTX_BYTES    2048
 #define DT_SCRATCH_ADDR (DT_DATA_ADDR + DT_CTX_BYTES)
-#define DT_SCRATCH_BYTES 2048
-#define DT_SP_OFF       1024    /* sp = s0 + DT_SP_OFF */
+#define DT_SCRATCH_BYTES 4096
+#define DT_SP_OFF       2048    /* sp = s0 + DT_SP_OFF: imm12 off sp reaches all */
 
 /* context block offsets, relative to s0 (all negative, fit imm12) */
 #define DT_X_INIT    (-2048)    /* uint64_t[32] */
