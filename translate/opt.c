@@ -13,6 +13,8 @@
 
 void ir_optimize(struct ir_block *b)
 {
+    if (b->n_insns == 0)
+        return;
     opt_state_forward(b);
     opt_fold(b);
     opt_state_dead(b);
