@@ -21,7 +21,8 @@ root=$(cd "$here/../.." && pwd)
 build=${BUILD:-$root/build}
 case $build in /*) ;; *) build=$root/$build ;; esac
 out=$build/difftest
-seeds=20 first=1 len=1000 class=mixed repeat=1 keep=0 timeout_s=120 quirks=auto
+seeds=20 first=1 len=1000 class=mixed repeat=1 keep=0 quirks=auto
+timeout_s=${DIFFTEST_TIMEOUT:-30}     # seconds per run; a stream takes milliseconds
 
 usage() {
     sed -n '4,6p' "$0" | sed 's/^# \{0,1\}//' >&2
