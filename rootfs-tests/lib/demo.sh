@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # make run: run the bundled demo programs under each built runner.
-set -euo pipefail
+set -uo pipefail
 build=$1
-for runner in "$build"/runtime-*; do
+failed=0
+for guest in riscv64 aarch64; do
+    runner=$build/runtime-$guest
     [ -x "$runner" ] || continue
-    guest=${runner##*/runtime-}
     echo "== $runner"
     for prog in "$build/demo/$guest"/*; do
         [ -x "$prog" ] || continue
-        echo "\$ ${runner#./} ${prog} demo"
+        echo "\$ $runner $prog demo"
         "$runner" "$prog" demo
+        status=$?
+        if [ "$status" -ne 0 ]; then
+            echo "(exit status $status)"
+            failed=$((failed + 1))
+        fi
     done
 done
+[ "$failed" -eq 0 ]
