@@ -34,7 +34,10 @@ struct a64_cpu {
     uint64_t excl_val[2];       /* value(s) loaded by the last load-exclusive */
     uint64_t excl_size;         /* log2 bytes of one element; pair flag in bit 8 */
     uint64_t insn_trap;         /* raw bits of the instruction that trapped (SIGILL report) */
+    /* LD2..4/ST2..4 staging: the IR moves memory here, a helper (de)interleaves */
+    uint64_t simd_buf[8];
     void *os;                   /* per-thread data of the syscall layer */
+    uint32_t interrupt;         /* non-zero: leave generated code at the next block (exec.h) */
 };
 
 #define A64_X(n) ((uint32_t)offsetof(struct a64_cpu, x) + 8u * (n))
@@ -52,6 +55,7 @@ struct a64_cpu {
 #define A64_TPIDRRO ((uint32_t)offsetof(struct a64_cpu, tpidrro_el0))
 #define A64_EXCL_ADDR ((uint32_t)offsetof(struct a64_cpu, excl_addr))
 #define A64_INSN_TRAP ((uint32_t)offsetof(struct a64_cpu, insn_trap))
+#define A64_SIMD_BUF(i) ((uint32_t)offsetof(struct a64_cpu, simd_buf) + 8u * (i))
 
 /* NZCV word (MRS NZCV, SPSR, sigcontext pstate): N=31 Z=30 C=29 V=28 */
 enum { A64_NZCV_N = 1u << 31, A64_NZCV_Z = 1u << 30, A64_NZCV_C = 1u << 29,

@@ -287,6 +287,7 @@ const struct guest_desc a64_guest = {
     .state_size = sizeof(struct a64_cpu),
     .pc_offset = A64_PC,
     .insn_shift = 2,
+    .interrupt_offset = offsetof(struct a64_cpu, interrupt),
     .translate = a64_translate,
     .disas = a64_disas,
 };

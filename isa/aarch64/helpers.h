@@ -46,6 +46,11 @@ A64_HELPER(a64_helper_fcvt);            /* a, from_ftype | to_ftype << 8 */
 A64_HELPER(a64_helper_fp_to_int);       /* a, ftype | rmode << 8 | unsigned << 12 | 64bit << 13 | fbits << 16 */
 A64_HELPER(a64_helper_int_to_fp);       /* a, ftype | unsigned << 12 | 64bit << 13 | fbits << 16 */
 
+/* helpers-simd-int.c: run an AdvSIMD execute function (simd.h): a0 = insn,
+ * a1 = the a64_simd_fn.  Reads and writes V registers (and the simd_buf),
+ * so it is never called with IR_CALL_NO_REGS. */
+A64_HELPER(a64_helper_simd);
+
 enum a64_fp2_op {
     A64_FP_ADD, A64_FP_SUB, A64_FP_MUL, A64_FP_DIV, A64_FP_MAX, A64_FP_MIN, A64_FP_MAXNM,
     A64_FP_MINNM, A64_FP_NMUL,
