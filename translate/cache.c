@@ -7,9 +7,22 @@
  * mprotect of code), and a full flush needs no bookkeeping of which chain
  * sites point into which block; [code_lo, code_hi) makes the common case
  * (a range with no code in it) a two-compare test.
+ *
+ * Threads (DESIGN decision 6).  Lookups take no lock: a block is fully
+ * built before a release store publishes it at the head of its hash chain,
+ * and blocks are never unlinked except by a flush.  Translation, insertion
+ * and compilation serialise on tb_lock (the front-end's scratch block and
+ * the backend are single-threaded).  A flush frees blocks and code other
+ * threads may be running, so it stops the world first: it raises every
+ * other context's interrupt flag (generated code checks it at each block
+ * entry) and waits until none is inside exec_run; exec_run's entry waits
+ * while a flush is under way.  Threads blocked in syscalls are outside
+ * exec_run and never delay a flush.
  */
 #include <assert.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,12 +34,18 @@
 
 static struct tb *tb_hash[TB_HASH_SIZE];
 static uint64_t code_lo = UINT64_MAX, code_hi;
-static struct exec_ctx *ctx_list[64];
-static unsigned n_ctx;
 static unsigned tb_count;
 unsigned tb_flush_count;
 
-/* Scratch block for the front-end; one guest thread translates at a time. */
+static pthread_mutex_t tb_lock = PTHREAD_MUTEX_INITIALIZER;
+/* the context list, and one flusher at a time */
+static pthread_mutex_t ctx_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct exec_ctx *ctx_list;
+static int flush_req;
+/* the context of this thread while it is inside exec_run */
+static __thread struct exec_ctx *ctx_current;
+
+/* Scratch block for the front-end; used under tb_lock only. */
 static struct ir_block scratch;
 
 static unsigned tb_hash_index(uint64_t pc)
@@ -38,13 +57,51 @@ static unsigned tb_hash_index(uint64_t pc)
 
 void tb_cache_register_ctx(struct exec_ctx *ctx)
 {
-    assert(n_ctx < sizeof(ctx_list) / sizeof(ctx_list[0]));
-    ctx_list[n_ctx++] = ctx;
+    pthread_mutex_lock(&ctx_lock);
+    ctx->next = ctx_list;
+    ctx_list = ctx;
+    pthread_mutex_unlock(&ctx_lock);
+}
+
+void tb_cache_unregister_ctx(struct exec_ctx *ctx)
+{
+    pthread_mutex_lock(&ctx_lock);
+    for (struct exec_ctx **p = &ctx_list; *p; p = &(*p)->next)
+        if (*p == ctx) {
+            *p = ctx->next;
+            break;
+        }
+    pthread_mutex_unlock(&ctx_lock);
+}
+
+void tb_cache_enter(struct exec_ctx *ctx)
+{
+    ctx_current = ctx;
+    for (;;) {
+        __atomic_store_n(&ctx->in_exec, 1, __ATOMIC_SEQ_CST);
+        if (!__atomic_load_n(&flush_req, __ATOMIC_SEQ_CST))
+            return;
+        __atomic_store_n(&ctx->in_exec, 0, __ATOMIC_SEQ_CST);
+        while (__atomic_load_n(&flush_req, __ATOMIC_ACQUIRE))
+            sched_yield();
+    }
+}
+
+void tb_cache_leave(struct exec_ctx *ctx)
+{
+    __atomic_store_n(&ctx->in_exec, 0, __ATOMIC_RELEASE);
+    ctx_current = NULL;
+}
+
+void tb_cache_unlock_after_fault(void)
+{
+    pthread_mutex_unlock(&tb_lock);
 }
 
 struct tb *tb_cache_lookup(uint64_t pc)
 {
-    for (struct tb *tb = tb_hash[tb_hash_index(pc)]; tb; tb = tb->hash_next)
+    struct tb *tb = __atomic_load_n(&tb_hash[tb_hash_index(pc)], __ATOMIC_ACQUIRE);
+    for (; tb; tb = tb->hash_next)
         if (tb->pc == pc)
             return tb;
     return NULL;
@@ -54,6 +111,11 @@ struct tb *tb_cache_lookup(uint64_t pc)
  * so the caller looks the block up again. */
 bool tb_compile(struct tb *tb)
 {
+    pthread_mutex_lock(&tb_lock);
+    if (tb->host_code) {        /* another thread was first */
+        pthread_mutex_unlock(&tb_lock);
+        return true;
+    }
     struct ir_block *b = &scratch;
     ir_block_init(b, tb->pc);
     b->guest_size = tb->size;
@@ -63,19 +125,22 @@ bool tb_compile(struct tb *tb)
     memcpy(b->temp_type, tb->temp_types, tb->n_temps);
     void *code = jit_compile(b);
     if (!code) {
+        pthread_mutex_unlock(&tb_lock);
         tb_cache_flush();
         return false;
     }
-    tb->host_code = code;
     if (exec_log_enabled(LOG_OUT_ASM)) {
         fprintf(exec_config.log, "OUT: [guest 0x%" PRIx64 "]\n", tb->pc);
         jit_disas(exec_config.log, code, jit_last_size());
         fputc('\n', exec_config.log);
     }
+    __atomic_store_n(&tb->host_code, code, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&tb_lock);
     return true;
 }
 
-struct tb *tb_cache_translate(const void *state, uint64_t pc)
+/* Under tb_lock.  May fault reading guest code: exec_run then unlocks. */
+static struct tb *tb_translate_locked(const void *state, uint64_t pc)
 {
     struct ir_block *b = &scratch;
     ir_block_init(b, pc);
@@ -114,21 +179,57 @@ struct tb *tb_cache_translate(const void *state, uint64_t pc)
 
     unsigned h = tb_hash_index(pc);
     tb->hash_next = tb_hash[h];
-    tb_hash[h] = tb;
+    __atomic_store_n(&tb_hash[h], tb, __ATOMIC_RELEASE);
     tb_count++;
     if (pc < code_lo)
         code_lo = pc;
     if (pc + tb->size > code_hi)
         code_hi = pc + tb->size;
-
-    /* a full code buffer flushes the cache, this block included: start over */
-    if (exec_config.tier == EXEC_TIER_JIT && !tb_compile(tb))
-        return tb_cache_translate(state, pc);
     return tb;
+}
+
+struct tb *tb_cache_translate(const void *state, uint64_t pc)
+{
+    for (;;) {
+        pthread_mutex_lock(&tb_lock);
+        struct tb *tb = tb_cache_lookup(pc);  /* another thread may have been first */
+        if (!tb)
+            tb = tb_translate_locked(state, pc);
+        pthread_mutex_unlock(&tb_lock);
+        /* a full code buffer flushes the cache, this block included: start over */
+        if (exec_config.tier == EXEC_TIER_JIT && !tb->host_code && !tb_compile(tb))
+            continue;
+        return tb;
+    }
+}
+
+/* Under ctx_lock: raise every other context's interrupt flag and wait
+ * until none of them is inside exec_run. */
+static void stop_others(struct exec_ctx *self)
+{
+    uint32_t off = exec_config.guest->interrupt_offset;
+
+    for (struct exec_ctx *c = ctx_list; c; c = c->next) {
+        if (c == self)
+            continue;
+        if (off)
+            __atomic_store_n((uint32_t *)((char *)c->state + off), 1, __ATOMIC_SEQ_CST);
+        while (__atomic_load_n(&c->in_exec, __ATOMIC_SEQ_CST))
+            sched_yield();
+    }
 }
 
 void tb_cache_flush(void)
 {
+    struct exec_ctx *self = ctx_current;
+
+    /* while waiting for the lock, this thread must not hold up another flusher */
+    if (self)
+        __atomic_store_n(&self->in_exec, 0, __ATOMIC_SEQ_CST);
+    pthread_mutex_lock(&ctx_lock);
+    __atomic_store_n(&flush_req, 1, __ATOMIC_SEQ_CST);
+    stop_others(self);
+    pthread_mutex_lock(&tb_lock);
     for (unsigned h = 0; h < TB_HASH_SIZE; h++) {
         struct tb *tb = tb_hash[h];
         while (tb) {
@@ -138,18 +239,26 @@ void tb_cache_flush(void)
         }
         tb_hash[h] = NULL;
     }
-    for (unsigned i = 0; i < n_ctx; i++)
-        memset(ctx_list[i]->jmp_cache, 0, sizeof(struct jmp_cache_entry) * JMP_CACHE_SIZE);
+    for (struct exec_ctx *c = ctx_list; c; c = c->next)
+        memset(c->jmp_cache, 0, sizeof(struct jmp_cache_entry) * JMP_CACHE_SIZE);
     if (exec_config.tier != EXEC_TIER_INTERP)
         jit_flush();
     code_lo = UINT64_MAX;
     code_hi = 0;
     tb_count = 0;
     tb_flush_count++;
+    pthread_mutex_unlock(&tb_lock);
+    if (self)
+        __atomic_store_n(&self->in_exec, 1, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&flush_req, 0, __ATOMIC_SEQ_CST);
+    pthread_mutex_unlock(&ctx_lock);
 }
 
 void exec_invalidate(uint64_t start, uint64_t end)
 {
-    if (start < code_hi && end > code_lo)
+    pthread_mutex_lock(&tb_lock);
+    bool hit = start < code_hi && end > code_lo;
+    pthread_mutex_unlock(&tb_lock);
+    if (hit)
         tb_cache_flush();
 }

@@ -11,6 +11,12 @@ struct tb *tb_cache_translate(const void *state, uint64_t pc);
 bool tb_compile(struct tb *tb);
 void tb_cache_flush(void);
 void tb_cache_register_ctx(struct exec_ctx *ctx);
+void tb_cache_unregister_ctx(struct exec_ctx *ctx);
+/* exec_run's entry and exit: the entry waits while another thread flushes */
+void tb_cache_enter(struct exec_ctx *ctx);
+void tb_cache_leave(struct exec_ctx *ctx);
+/* exec_run, after a host fault unwound the front-end (which holds the lock) */
+void tb_cache_unlock_after_fault(void);
 /* incremented by every flush: chain sites taken before it are gone */
 extern unsigned tb_flush_count;
 

@@ -45,6 +45,8 @@ void exec_ctx_init(struct exec_ctx *ctx, void *state)
     if (!exec_config.log)
         exec_config.log = stderr;
     ctx->state = state;
+    ctx->in_exec = 0;
+    ctx->phase = EXEC_PHASE_NONE;
     ctx->jmp_cache = calloc(JMP_CACHE_SIZE, sizeof(struct jmp_cache_entry));
     if (!ctx->jmp_cache) {
         fprintf(stderr, "runtime: out of memory\n");
@@ -53,49 +55,74 @@ void exec_ctx_init(struct exec_ctx *ctx, void *state)
     tb_cache_register_ctx(ctx);
 }
 
+void exec_ctx_destroy(struct exec_ctx *ctx)
+{
+    tb_cache_unregister_ctx(ctx);
+    free(ctx->jmp_cache);
+    ctx->jmp_cache = NULL;
+}
+
 static struct tb *tb_find(struct exec_ctx *ctx, uint64_t pc)
 {
     struct tb *tb = tb_cache_lookup(pc);
-    if (!tb)
+    if (!tb) {
+        ctx->phase = EXEC_PHASE_TRANSLATE;
         tb = tb_cache_translate(ctx->state, pc);
+        ctx->phase = EXEC_PHASE_NONE;
+    }
     return tb;
 }
 
-unsigned exec_run(struct exec_ctx *ctx)
+static volatile uint32_t *interrupt_flag(struct exec_ctx *ctx)
+{
+    static uint32_t never;
+    uint32_t off = exec_config.guest->interrupt_offset;
+
+    return off ? (volatile uint32_t *)((char *)ctx->state + off) : &never;
+}
+
+static unsigned exec_loop(struct exec_ctx *ctx)
 {
     uint64_t *pcp = (uint64_t *)((char *)ctx->state + exec_config.guest->pc_offset);
+    volatile uint32_t *irq = interrupt_flag(ctx);
     /* -d exec wants to see every block, so nothing may bypass this loop */
     bool chain = !exec_log_enabled(LOG_EXEC);
     uint64_t chain_site = 0;
 
     for (;;) {
+        if (*irq)
+            return IR_TRAP_INTERRUPT;
         uint64_t pc = *pcp;
         unsigned flushes = tb_flush_count;
         struct tb *tb = tb_find(ctx, pc);
-        if (!tb->host_code && exec_config.tier != EXEC_TIER_INTERP &&
+        if (!__atomic_load_n(&tb->host_code, __ATOMIC_ACQUIRE) &&
+            exec_config.tier != EXEC_TIER_INTERP &&
             tb->exec_count >= exec_config.jit_threshold && !tb_compile(tb)) {
             chain_site = 0;
             continue;           /* cache flushed: translate again */
         }
         if (flushes != tb_flush_count)
             chain_site = 0;
-        exec_log(LOG_EXEC, "Trace 0x%" PRIx64 " [%s]\n", pc, tb->host_code ? "jit" : "interp");
+        void *code = __atomic_load_n(&tb->host_code, __ATOMIC_ACQUIRE);
+        exec_log(LOG_EXEC, "Trace 0x%" PRIx64 " [%s]\n", pc, code ? "jit" : "interp");
 
         uint64_t w;
-        if (tb->host_code) {
+        ctx->phase = EXEC_PHASE_RUN;
+        if (code) {
             if (chain) {
                 if (chain_site)
-                    jit_patch_chain(chain_site, tb->host_code);
+                    jit_patch_chain(chain_site, code);
                 struct jmp_cache_entry *e =
                     &ctx->jmp_cache[jmp_cache_hash(pc, exec_config.guest->insn_shift)];
                 e->pc = pc;
-                e->code = tb->host_code;
+                e->code = code;
             }
-            w = jit_enter(ctx->state, tb->host_code, ctx->jmp_cache);
+            w = jit_enter(ctx->state, code, ctx->jmp_cache);
         } else {
-            tb->exec_count++;
+            tb->exec_count++;   /* racy between threads: only a heuristic */
             w = interp_run(ctx->state, tb);
         }
+        ctx->phase = EXEC_PHASE_NONE;
         chain_site = 0;
         switch (EXEC_EXIT_KIND(w)) {
         case EXEC_EXIT_TRAP:
@@ -108,4 +135,29 @@ unsigned exec_run(struct exec_ctx *ctx)
             break;
         }
     }
+}
+
+unsigned exec_run(struct exec_ctx *ctx)
+{
+    unsigned trap;
+
+    if (sigsetjmp(ctx->fault_jmp, 0)) {
+        /* a host fault in guest code, unwound by exec_fault_unwind */
+        if (ctx->phase == EXEC_PHASE_TRANSLATE)
+            tb_cache_unlock_after_fault();
+        ctx->phase = EXEC_PHASE_NONE;
+        tb_cache_leave(ctx);
+        return IR_TRAP_INTERRUPT;
+    }
+    tb_cache_enter(ctx);
+    trap = exec_loop(ctx);
+    tb_cache_leave(ctx);
+    return trap;
+}
+
+void exec_fault_unwind(struct exec_ctx *ctx)
+{
+    if (!ctx || ctx->phase == EXEC_PHASE_NONE)
+        return;
+    siglongjmp(ctx->fault_jmp, 1);
 }

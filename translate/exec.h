@@ -6,6 +6,7 @@
 #ifndef TRANSLATE_EXEC_H
 #define TRANSLATE_EXEC_H
 
+#include <setjmp.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +19,9 @@ struct guest_desc {
     uint32_t state_size;        /* bytes of its CPU state */
     uint32_t pc_offset;         /* byte offset of the 64-bit pc in the state */
     uint32_t insn_shift;        /* log2 of the smallest pc alignment (1 for RVC) */
+    /* byte offset of a 32-bit flag in the state, or 0 for none: a block
+     * entered while it is non-zero returns IR_TRAP_INTERRUPT before running */
+    uint32_t interrupt_offset;
     /* Translate one block at pc (at most max_insns guest instructions).  It
      * must end with an IR_F_END exit and set b->guest_size, b->guest_insns. */
     void (*translate)(struct ir_block *b, const void *state, uint64_t pc, unsigned max_insns);
@@ -84,17 +88,40 @@ struct tb {
     struct tb *hash_next;
 };
 
-/* Per-thread execution context. */
+/* What a host fault on a guest thread interrupted (exec_ctx.phase). */
+enum { EXEC_PHASE_NONE, EXEC_PHASE_RUN, EXEC_PHASE_TRANSLATE };
+
+/* Per-thread execution context.  One per guest thread, used only by its
+ * own thread, except that a cache flush on another thread reads in_exec,
+ * sets the state's interrupt flag and clears jmp_cache while waiting. */
 struct exec_ctx {
     void *state;                /* guest CPU state */
     struct jmp_cache_entry *jmp_cache;
+    int in_exec;                /* inside exec_run: holds tb pointers (atomic) */
+    volatile int phase;         /* EXEC_PHASE_* */
+    sigjmp_buf fault_jmp;       /* exec_fault_unwind lands here */
+    struct exec_ctx *next;      /* cache.c's list of live contexts */
 };
 
 /* Map the code buffer (done by the first exec_ctx_init if not called before). */
 void exec_init(void);
 void exec_ctx_init(struct exec_ctx *ctx, void *state);
-/* Run guest code from the state's pc until a trap; returns the trap reason. */
+/* Forget a context when its thread ends. */
+void exec_ctx_destroy(struct exec_ctx *ctx);
+/* Run guest code from the state's pc until a trap; returns the trap reason.
+ * IR_TRAP_INTERRUPT when the state's interrupt flag was set or a host fault
+ * was unwound (exec_fault_unwind); pc is then the block that did not finish. */
 unsigned exec_run(struct exec_ctx *ctx);
+/*
+ * From a host SIGSEGV/SIGBUS/SIGFPE handler on ctx's own thread: if the
+ * fault happened while ctx ran guest code (generated code, the interpreter,
+ * helpers, or the front-end reading guest code), abandon that block and
+ * make exec_run return IR_TRAP_INTERRUPT (never returns).  Otherwise
+ * returns: the fault is the runner's own.  Guest registers written by the
+ * abandoned block before the fault keep their new values, and pc is the
+ * block's start (blocks are not restartable at instruction granularity).
+ */
+void exec_fault_unwind(struct exec_ctx *ctx);
 /* Forget translations overlapping [start, end). */
 void exec_invalidate(uint64_t start, uint64_t end);
 

@@ -208,6 +208,13 @@ uint64_t interp_run(void *state_v, const struct tb *tb)
     uint64_t a, c;
 
     t[0] = 0;
+    /* the same check as compiled blocks make at entry (exec.h) */
+    if (exec_config.guest->interrupt_offset &&
+        __atomic_load_n((uint32_t *)(state + exec_config.guest->interrupt_offset),
+                        __ATOMIC_RELAXED)) {
+        *(uint64_t *)(state + pc_offset) = tb->pc;
+        return EXEC_EXIT(EXEC_EXIT_TRAP, IR_TRAP_INTERRUPT);
+    }
 
 #define DISPATCH() goto *labels[i->op]
 #define NEXT() do { i++; DISPATCH(); } while (0)

@@ -82,6 +82,8 @@ enum {
     IR_TRAP_ILLEGAL = 2,        /* undefined instruction: guest SIGILL */
     IR_TRAP_BREAKPOINT = 3,
     IR_TRAP_FLUSH_ICACHE = 4,   /* translations changed: caller invalidates, continues at pc */
+    IR_TRAP_INTERRUPT = 5,      /* the state's interrupt flag was set (signal, thread request);
+                                 * pc is the block that did not run */
     IR_TRAP_GUEST_BASE = 16,    /* guest-specific reasons start here */
 };
 

@@ -21,6 +21,7 @@ struct rv_cpu {
     uint64_t res_val;           /* value loaded by LR */
     uint64_t insn_trap;         /* raw bits of the instruction that trapped (SIGILL report) */
     void *os;                   /* per-thread data of the syscall layer */
+    uint32_t interrupt;         /* non-zero: leave generated code at the next block (exec.h) */
 };
 
 #define RV_X(n) ((uint32_t)offsetof(struct rv_cpu, x) + 8u * (n))

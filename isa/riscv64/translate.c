@@ -110,6 +110,7 @@ const struct guest_desc rv_guest = {
     .state_size = sizeof(struct rv_cpu),
     .pc_offset = RV_PC,
     .insn_shift = 1,
+    .interrupt_offset = offsetof(struct rv_cpu, interrupt),
     .translate = rv_translate,
     .disas = rv_disas,
 };

@@ -26,6 +26,8 @@ void a64_cpu_loop(struct exec_ctx *ctx)
         case IR_TRAP_FLUSH_ICACHE:
             exec_invalidate(0, UINT64_MAX);
             break;
+        case IR_TRAP_INTERRUPT:
+            break;
         case IR_TRAP_ILLEGAL:
             guest_fault_fatal(SIGILL, cpu->pc, "undefined instruction 0x%08" PRIx64,
                               cpu->insn_trap);

@@ -105,15 +105,45 @@ uint64_t jit_chain_site(const uint8_t *disp)
     return (uint64_t)(disp - jit.base) / 4;
 }
 
+/* Signals and cross-thread requests: a block entered while the state's
+ * interrupt flag is set stores its pc and returns to the C loop, so that
+ * chained loops cannot run forever without looking at it.  Returns the
+ * jcc to patch, or NULL when the guest has no flag. */
+static uint8_t *emit_interrupt_check(struct x86_buf *b)
+{
+    uint32_t off = exec_config.guest->interrupt_offset;
+
+    if (!off)
+        return NULL;
+    x86_op_rm(b, 0x83, X86_CMP, X86_MEM(JIT_STATE_REG, off));   /* cmp dword [rbp+off], 0 */
+    x86_byte(b, 0);
+    return x86_jcc32(b, X86_CC_NE, NULL);
+}
+
+static void emit_interrupt_stub(struct x86_buf *b, uint8_t *jcc, uint64_t pc)
+{
+    struct x86_mem slot = X86_MEM(JIT_STATE_REG, exec_config.guest->pc_offset);
+
+    x86_patch32(jcc, b->p);
+    x86_mov_ri(b, X86_RAX, pc);
+    x86_store(b, X86_S64, X86_RAX, slot);
+    x86_mov_ri(b, X86_RAX, EXEC_EXIT(EXEC_EXIT_TRAP, IR_TRAP_INTERRUPT));
+    x86_jmp32(b, jit.epilogue);
+}
+
 void *jit_compile(const struct ir_block *blk)
 {
     void *code = NULL;
     pthread_mutex_lock(&jit.lock);
     uint8_t *start = jit.ptr + ((16 - (uintptr_t)jit.ptr % 16) % 16);
-    size_t need = (size_t)blk->n_insns * JIT_MAX_INSN_BYTES + 64;
+    size_t need = (size_t)blk->n_insns * JIT_MAX_INSN_BYTES + 64 + 48;
     if (jit.base && (size_t)(jit.end - start) >= need) {
         struct x86_buf b = { start, start, jit.end };
-        if (x86_codegen_block(&b, blk)) {
+        uint8_t *irq = emit_interrupt_check(&b);
+        bool ok = x86_codegen_block(&b, blk);
+        if (ok && irq)
+            emit_interrupt_stub(&b, irq, blk->guest_pc);
+        if (ok) {
             code = start;
             jit.last_size = (uint32_t)(b.p - start);
             jit.ptr = b.p;
