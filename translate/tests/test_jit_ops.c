@@ -743,6 +743,34 @@ static void test_exits(void)
        w3 == EXEC_EXIT(EXEC_EXIT_TRAP, 4) && s.pc == 0x3004,
        "exit_cond: chain site patched, fall-through unaffected");
 
+    /* a loop: an exit to the block's own pc runs the block again in place */
+    ir_block_init(&blk, 0x3000);
+    ir_temp n = ir_add(&blk, IR_I64, ir_get_reg(&blk, IR_I64, R(0)), ir_movi(&blk, IR_I64, 1));
+    ir_set_reg(&blk, IR_I64, R(0), n);
+    ir_exit_cond(&blk, IR_I64, IR_LTU, n, ir_get_reg(&blk, IR_I64, R(1)), 0x3000);
+    ir_exit_trap(&blk, 6, 0x3010);
+    void *loop = compile();
+    memset(&s, 0, sizeof(s));
+    s.r[1] = 100000;
+    w = run(&s, loop);
+    ok(w == EXEC_EXIT(EXEC_EXIT_TRAP, 6) && s.r[0] == 100000 && s.pc == 0x3010,
+       "exit_cond to its own block loops without leaving generated code");
+
+    /* unpatched stubs store 64-bit target pcs, taken and fall-through */
+    ir_block_init(&blk, 0x3000);
+    ir_exit_cond(&blk, IR_I64, IR_EQ, ir_get_reg(&blk, IR_I64, R(0)), ir_movi(&blk, IR_I64, 0),
+                 0x8765432112345678ull);
+    ir_exit_tb(&blk, 0xfedcba9876543210ull);
+    void *far = compile();
+    memset(&s, 0, sizeof(s));
+    w = run(&s, far);
+    bool far_taken = EXEC_EXIT_KIND(w) == EXEC_EXIT_CHAIN && s.pc == 0x8765432112345678ull;
+    memset(&s, 0, sizeof(s));
+    s.r[0] = 1;
+    w = run(&s, far);
+    ok(far_taken && EXEC_EXIT_KIND(w) == EXEC_EXIT_CHAIN && s.pc == 0xfedcba9876543210ull,
+       "exit stubs store 64-bit target pcs");
+
     /* exit_ind: hit jumps to the cached code, miss returns LOOKUP */
     for (int form = 0; form < 2; form++) {
         ir_block_init(&blk, 0x3000);

@@ -11,6 +11,8 @@
 
 #include <stdio.h>
 
+#include "translate/exec.h"
+
 static unsigned bit(int r)
 {
     return r >= 0 ? 1u << r : 0;
@@ -370,6 +372,9 @@ bool x86_codegen_block(struct x86_buf *b, const struct ir_block *blk)
     static struct cg cg;
 
     cg.b = b;
+    cg.blk = blk;
+    /* -d exec must see every block go through the execution loop */
+    cg.chain_self = !exec_log_enabled(LOG_EXEC);
     cg.n_sites = 0;
     ra_init(&cg.ra, b, blk);
     for (uint32_t n = 0; n < blk->n_insns; n++) {

@@ -9,11 +9,19 @@
 
 #include "regalloc.h"
 
+/* a direct exit whose stub (store pc, return EXEC_EXIT_CHAIN) is still to emit */
+struct cg_site {
+    uint8_t *disp;              /* the 4-byte aligned rel32 of the jmp or jcc */
+    uint64_t pc;                /* guest target */
+};
+
 struct cg {
     struct ra ra;
     struct x86_buf *b;
+    const struct ir_block *blk;
+    bool chain_self;            /* exits to the block's own pc may jump to its start */
     unsigned n_sites;
-    uint8_t *sites[IR_MAX_INSNS];  /* chain rel32s whose exit stubs are still to emit */
+    struct cg_site sites[IR_MAX_INSNS];
 };
 
 /* a compare lowered to x86 flags */

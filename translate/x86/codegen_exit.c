@@ -1,10 +1,15 @@
 /*
  * Block exits and helper calls.
  *
- * Direct exits store the target pc and end in a `jmp rel32` whose
- * displacement is 4-byte aligned, so jit_patch_chain retargets it with one
- * atomic store while other threads may be executing it.  Until patched it
- * jumps to a per-site stub after the block that returns EXEC_EXIT_CHAIN.
+ * A direct exit (exit_tb, and the taken side of exit_cond) is a single
+ * `jmp rel32` or `jcc rel32` whose displacement is 4-byte aligned, so
+ * jit_patch_chain retargets it with one atomic store while other threads
+ * may be executing it.  Until patched it lands on a per-site stub after the
+ * block that stores the target pc and returns EXEC_EXIT_CHAIN; a patched
+ * exit is a bare jump.  So the state's pc slot is only up to date when
+ * control returns to the execution loop (every path there stores it: the
+ * stubs, the exit_ind miss path, exit_trap), never inside generated code.
+ * An exit to the block's own pc (a loop) jumps to the block start at once.
  * exit_ind probes the thread's jmp_cache inline and jumps straight to the
  * cached block on a hit.
  */
@@ -27,25 +32,31 @@ static void store_pc_imm(struct x86_buf *b, uint64_t pc)
     }
 }
 
-static void chain_jump(struct cg *cg)
+/* the rel32 of a direct exit to pc, just emitted at disp */
+static void chain_site(struct cg *cg, uint8_t *disp, uint64_t pc)
 {
-    x86_align(cg->b, 4, 1);
-    cg->sites[cg->n_sites++] = x86_jmp32(cg->b, NULL);
+    if (cg->chain_self && pc == cg->blk->guest_pc) {
+        x86_patch32(disp, cg->b->start);
+        return;
+    }
+    cg->sites[cg->n_sites++] = (struct cg_site){ disp, pc };
 }
 
 void cg_emit_stubs(struct cg *cg)
 {
     for (unsigned k = 0; k < cg->n_sites; k++) {
-        x86_patch32(cg->sites[k], cg->b->p);
-        x86_mov_ri(cg->b, X86_RAX, EXEC_EXIT(EXEC_EXIT_CHAIN, jit_chain_site(cg->sites[k])));
+        x86_patch32(cg->sites[k].disp, cg->b->p);
+        store_pc_imm(cg->b, cg->sites[k].pc);
+        x86_mov_ri(cg->b, X86_RAX,
+                   EXEC_EXIT(EXEC_EXIT_CHAIN, jit_chain_site(cg->sites[k].disp)));
         x86_jmp32(cg->b, jit_epilogue());
     }
 }
 
 void cg_exit_tb(struct cg *cg, const struct ir_insn *i)
 {
-    store_pc_imm(cg->b, (uint64_t)i->imm);
-    chain_jump(cg);
+    x86_align(cg->b, 4, 1);
+    chain_site(cg, x86_jmp32(cg->b, NULL), (uint64_t)i->imm);
 }
 
 void cg_exit_cond(struct cg *cg, const struct ir_insn *i)
@@ -53,10 +64,9 @@ void cg_exit_cond(struct cg *cg, const struct ir_insn *i)
     struct cg_cmp x;
     cg_cmp_prepare(cg, &x, i->type, i->cond, i->in[0], i->in[1]);
     cg_cmp_emit(cg, &x);
-    uint8_t *skip = x86_jcc8(cg->b, X86_CC_INVERT(x.cc));
-    store_pc_imm(cg->b, (uint64_t)i->imm);
-    chain_jump(cg);
-    x86_patch8(skip, cg->b->p);
+    /* nops between the compare and the jcc leave the flags alone */
+    x86_align(cg->b, 4, 2);
+    chain_site(cg, x86_jcc32(cg->b, x.cc, NULL), (uint64_t)i->imm);
 }
 
 void cg_exit_ind(struct cg *cg, const struct ir_insn *i)
@@ -65,7 +75,6 @@ void cg_exit_ind(struct cg *cg, const struct ir_insn *i)
     int tr = ra_reg(&cg->ra, i->in[0], 0);
     unsigned shift = exec_config.guest->insn_shift;
 
-    x86_store(b, X86_S64, tr, pc_slot());
     /* rax = jmp_cache_hash(pc) * sizeof(entry), from the low 32 bits */
     x86_mov_rr(b, false, X86_RAX, tr);
     if (shift < 4)
@@ -79,6 +88,7 @@ void cg_exit_ind(struct cg *cg, const struct ir_insn *i)
     uint8_t *miss = x86_jcc8(b, X86_CC_NE);
     x86_jmp_m(b, X86_MEM_IDX(X86_RCX, X86_RAX, 0, 8));
     x86_patch8(miss, b->p);
+    x86_store(b, X86_S64, tr, pc_slot());
     x86_mov_ri(b, X86_RAX, EXEC_EXIT(EXEC_EXIT_LOOKUP, 0));
     x86_jmp32(b, jit_epilogue());
 }
