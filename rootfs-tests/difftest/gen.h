@@ -60,6 +60,9 @@ struct gen {
     int n_items, cap;
     int n_insns;
     int qemu_quirks;            /* steer clear of known qemu-user 7.2 bugs */
+    uint32_t busy;              /* x registers the stream must not write now */
+    struct loop { int head, tail; } *loops;     /* item indexes */
+    int n_loops, loops_cap;
 };
 
 struct item *item_new(struct gen *g);

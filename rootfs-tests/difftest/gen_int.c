@@ -175,7 +175,13 @@ void emit_branch(struct gen *g)
         int base = x_dst(g);
         item_put32(it, enc_u(OPC_AUIPC, base, 0));
         if (rng_pct(&g->r, 40))
-            put_const(g, it, base == 1 ? 3 : 1);        /* something between */
+        {
+            int t;
+            do
+                t = x_dst(g);
+            while (t == base);
+            put_const(g, it, t);                        /* something between */
+        }
         item_put32(it, enc_i(OPC_JALR, 0, rng_pct(&g->r, 30) ? 0 : x_dst(g), base, 0));
         item_branch(it, FIX_I, it->n - 1, 0, skip);
     }

@@ -47,7 +47,7 @@ int x_dst(struct gen *g)
 {
     for (;;) {
         int r = 1 + (int)rng_below(&g->r, 31);
-        if (r != DT_REG_SP && r != DT_REG_BASE)
+        if (r != DT_REG_SP && r != DT_REG_BASE && !(g->busy >> r & 1))
             return r;
     }
 }
@@ -61,7 +61,11 @@ int x_src(struct gen *g)
 
 int xc_dst(struct gen *g)
 {
-    return 9 + (int)rng_below(&g->r, 7);
+    for (;;) {
+        int r = 9 + (int)rng_below(&g->r, 7);
+        if (!(g->busy >> r & 1))
+            return r;
+    }
 }
 
 int xc_src(struct gen *g)
@@ -260,6 +264,56 @@ static const struct weight *const mixes[CL_COUNT] = {
     [CL_C] = mix_c, [CL_ZB] = mix_zb, [CL_MIXED] = mix_mixed,
 };
 
+static void emit_from_mix(struct gen *g, const struct weight *mix, int total)
+{
+    int pick = (int)rng_below(&g->r, (unsigned)total);
+    const struct weight *w = mix;
+    while (pick >= w->w) {
+        pick -= w->w;
+        w++;
+    }
+    int before = g->n_items;
+    w->emit(g);
+    for (int i = before; i < g->n_items; i++)
+        g->n_insns += g->items[i].n;
+}
+
+/*
+ * A counted loop: "addi rc, x0, N" (head), body items from the class mix,
+ * "addi rc, rc, -1; bne rc, x0, body" (tail).  Nothing in the body writes
+ * rc (it is busy; not ra either, which c.jalr writes), and layout() bends
+ * forward jumps from outside into the body back to the head, so every loop
+ * ends.  Up to 40 iterations: the runner's hot tier takes over mid-loop.
+ */
+static void emit_loop(struct gen *g, const struct weight *mix, int total)
+{
+    int rc;
+    do
+        rc = x_dst(g);
+    while (rc == 1);
+    struct item *it = item_new(g);
+    item_put32(it, enc_addi(rc, 0, 1 + (int32_t)rng_below(&g->r, 40)));
+    g->n_insns++;
+    int head = g->n_items - 1;
+    g->busy |= 1u << rc;
+    for (int n = 1 + (int)rng_below(&g->r, 10); n > 0; n--)
+        emit_from_mix(g, mix, total);
+    g->busy &= ~(1u << rc);
+    it = item_new(g);
+    item_put32(it, enc_addi(rc, rc, -1));
+    item_put32(it, enc_b(1, rc, 0, 0));
+    int tail = g->n_items - 1;
+    item_branch(it, FIX_B, 1, 1, head - tail);  /* target: item head + 1 */
+    g->n_insns += 2;
+    if (g->n_loops == g->loops_cap) {
+        g->loops_cap = g->loops_cap ? 2 * g->loops_cap : 16;
+        g->loops = realloc(g->loops, (size_t)g->loops_cap * sizeof(*g->loops));
+        if (!g->loops)
+            die("out of memory");
+    }
+    g->loops[g->n_loops++] = (struct loop){ head, tail };
+}
+
 static void gen_items(struct gen *g, int n_insns)
 {
     const struct weight *mix = mixes[g->cls];
@@ -267,17 +321,23 @@ static void gen_items(struct gen *g, int n_insns)
     for (const struct weight *w = mix; w->emit; w++)
         total += w->w;
     while (g->n_insns < n_insns) {
-        int pick = (int)rng_below(&g->r, (unsigned)total);
-        const struct weight *w = mix;
-        while (pick >= w->w) {
-            pick -= w->w;
-            w++;
-        }
-        int before = g->n_items;
-        w->emit(g);
-        for (int i = before; i < g->n_items; i++)
-            g->n_insns += g->items[i].n;
+        if (rng_pct(&g->r, 2))
+            emit_loop(g, mix, total);
+        else
+            emit_from_mix(g, mix, total);
     }
+}
+
+/* a forward jump from item `from` must not land inside a loop body it is
+ * not in (the counter would not be set): land on that loop's head instead */
+static int jump_target(const struct gen *g, int from, int tgt)
+{
+    for (int i = 0; i < g->n_loops; i++) {
+        const struct loop *l = &g->loops[i];
+        if (from < l->head && tgt > l->head && tgt <= l->tail)
+            return l->head;
+    }
+    return tgt;
 }
 
 /* ---- layout ---- */
@@ -314,7 +374,7 @@ static uint32_t layout(struct gen *g, int n, uint8_t **out, uint32_t *item_off)
             p += it->sz[k];
         }
         if (it->fix != FIX_NONE) {
-            int tgt_item = i + 1 + it->skip;
+            int tgt_item = it->skip >= 0 ? jump_target(g, i, i + 1 + it->skip) : i + 1 + it->skip;
             uint32_t tgt = item_off[tgt_item < n ? tgt_item : n];
             uint32_t *w = &it->w[it->fix_insn];
             int32_t off;
