@@ -522,6 +522,9 @@ int main(int argc, char **argv)
     }
     if (asmf)
         write_asm(asmf, code, h.code_bytes);
-    printf("items %d insns %d bytes %u header %zu\n", n, g.n_insns, h.code_bytes, sizeof(h));
+    int kept = 0;
+    for (int i = 0; i < n; i++)
+        kept += g.items[i].n;
+    printf("items %d insns %d bytes %u header %zu\n", n, kept, h.code_bytes, sizeof(h));
     return 0;
 }
