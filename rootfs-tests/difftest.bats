@@ -55,17 +55,17 @@ interp_vs_jit() {
 @test "difftest self-check: qemu agrees with itself on every class" {
     need_qemu
     for c in int m a fd c zb mixed; do
-        difftest --seeds 3 --len 1000 --class "$c" "$qemu" "$qemu"
+        difftest --discard --seeds 3 --len 1000 --class "$c" "$qemu" "$qemu"
     done
 }
 
 @test "difftest self-check: a flipped register or memory byte is reported" {
     need_qemu
-    run "$driver" --seeds 2 --class mixed "$qemu" "env DIFFTEST_CORRUPT=13 $qemu"
+    run "$driver" --discard --seeds 2 --class mixed "$qemu" "env DIFFTEST_CORRUPT=13 $qemu"
     echo "$output"
     [ "$status" -eq 1 ]
     [[ "$output" == *"x13: "*" (reference) vs "* ]]
-    run "$driver" --seeds 1 --class fd "$qemu" "env DIFFTEST_CORRUPT=32 $qemu"
+    run "$driver" --discard --seeds 1 --class fd "$qemu" "env DIFFTEST_CORRUPT=32 $qemu"
     echo "$output"
     [ "$status" -eq 1 ]
     [[ "$output" == *"mem: "*" (reference) vs "* ]]
@@ -73,7 +73,7 @@ interp_vs_jit() {
 
 @test "difftest self-check: a runner that lacks an instruction is bisected to it" {
     need_qemu
-    run "$driver" --seeds 1 --class zb "$qemu" "$qemu -cpu rv64,zbb=false"
+    run "$driver" --discard --seeds 1 --class zb "$qemu" "$qemu -cpu rv64,zbb=false"
     echo "$output"
     [ "$status" -eq 1 ]
     [[ "$output" == *"bisected: the first "* ]]

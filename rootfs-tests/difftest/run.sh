@@ -3,14 +3,15 @@
 # or more runners and compare the final register, fcsr and memory state.
 #
 #   run.sh [--seeds N] [--first-seed S] [--len L] [--class C] [--repeat R]
-#          [--keep] [--qemu-quirks | --no-qemu-quirks] RUNNER_A RUNNER_B...
+#          [--keep | --discard] [--qemu-quirks | --no-qemu-quirks] RUNNER_A RUNNER_B...
 #
 # A RUNNER is a command line split on spaces ("qemu-riscv64-static",
 # "build/runtime-riscv64 -tier jit"); the harness and its arguments are
 # appended.  RUNNER_A is the reference.  Classes: int m a fd c zb mixed.
 # For the first divergent seed the stream is bisected down to the first item
 # whose inclusion makes the runners disagree, and that part of the stream is
-# disassembled.  When a runner's command mentions qemu, the generator avoids
+# disassembled; the work directory is then kept (--keep: always, --discard:
+# never).  When a runner's command mentions qemu, the generator avoids
 # operand patterns on which qemu-user 7.2 is known to be wrong (see gen -q);
 # --qemu-quirks / --no-qemu-quirks force that either way.  Exit status: 0 all agree, 1 a divergence or a runner failure,
 # 2 a usage or build error.
@@ -37,6 +38,7 @@ while [ $# -gt 0 ]; do
         --class) class=$2; shift 2 ;;
         --repeat) repeat=$2; shift 2 ;;
         --keep) keep=1; shift ;;
+        --discard) keep=never; shift ;;
         --qemu-quirks) quirks=1; shift ;;
         --no-qemu-quirks) quirks=0; shift ;;
         --) shift; break ;;
@@ -99,6 +101,8 @@ done
 
 work=$(mktemp -d "$out/work.XXXXXX") || die "cannot create a work directory"
 cleanup() { [ "$keep" = 1 ] || rm -rf "$work"; }
+discard=0
+[ "$keep" = never ] && discard=1 keep=0
 trap cleanup EXIT
 
 # run_one RUNNER STREAM OUTFILE: the harness's stdout, plus "EXIT n" if the
@@ -206,6 +210,7 @@ explain() {
             off = hex(substr($1, 1, length($1) - 1))
             if (off >= lo && off < ce) printf "#   %s %s\n", (off >= cs ? ">>" : "  "), $0
         }' "$work/s$seed.dis" | head -n 40
+    [ "$discard" = 1 ] && return
     echo "#   full disassembly: $work/s$seed.dis"
     keep=1
 }
