@@ -324,10 +324,12 @@ A64_HELPER(a64_helper_fp1)
         host_begin(&e);
         if (ft == FT_S) {
             volatile float x = to_f(a);
-            r = from_f(sqrtf(x));
+            volatile float y = sqrtf(x);
+            r = from_f(y);
         } else {
             volatile double x = to_d(a);
-            r = from_d(sqrt(x));
+            volatile double y = sqrt(x);
+            r = from_d(y);
         }
         host_end(&e);
         r = fix_host_nan(r, ft);
@@ -457,8 +459,10 @@ A64_HELPER(a64_helper_fcvt)
             r = double_to_half(&e, d, fpcr_rmode(&e));
         } else if (to == FT_S) {
             host_begin(&e);
+            /* volatile result: keeps the conversion inside the bracket */
             volatile double vd = d;
-            r = from_f((float)vd);
+            volatile float vf = (float)vd;
+            r = from_f(vf);
             host_end(&e);
             r = flush_out(&e, r, to);
         } else {

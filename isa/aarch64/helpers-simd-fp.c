@@ -110,7 +110,7 @@ static bool fp3same_elem(struct a64_cpu *c, unsigned k, uint64_t a, uint64_t b, 
     case 0x17: *r = fp2(c, A64_FP_DIV, a, b, ft); break;
     case 0x1a: {                /* FABD */
         uint64_t s = fp2(c, A64_FP_SUB, a, b, ft);
-        *r = fp_is_nan(s, ft) ? s : s & ~fp_sign(ft);
+        *r = s & ~fp_sign(ft);     /* FPAbs clears the sign of a NaN too */
         break;
     }
     default: return false;

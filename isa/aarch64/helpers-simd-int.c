@@ -211,7 +211,7 @@ bool simd_three_same(struct a64_cpu *c, uint32_t insn)
     unsigned elems = n_elems(insn, size);
     for (unsigned i = 0; i < elems; i++) {
         uint64_t res;
-        if (op >= 0x14) {       /* pairwise: SMAXP, SMINP, ADDP over Vn:Vm */
+        if (op == 0x14 || op == 0x15 || op == 0x17) {   /* pairwise: SMAXP, SMINP, ADDP over Vn:Vm */
             const union a64_vec *src = i < elems / 2 ? &n : &m;
             unsigned j = 2 * (i % (elems / 2));
             uint64_t a = vec_get(src, size, j), b = vec_get(src, size, j + 1);
@@ -259,13 +259,13 @@ bool simd_three_diff(struct a64_cpu *c, uint32_t insn)
         return true;
     }
     unsigned elems = scalar ? 1 : 8u >> size, ws = size + 1;
-    if (op == 4 || op == 6) {   /* ADDHN, SUBHN, RADDHN, RSUBHN */
+    if (op == 4 || op == 6) {   /* [R]ADDHN (4), [R]SUBHN (6); U rounds */
         if (part)
             r.d[0] = d.d[0];
         for (unsigned i = 0; i < elems; i++) {
             uint64_t a = vec_get(&n, ws, i), b = vec_get(&m, ws, i);
-            uint64_t s = u ? a - b : a + b;
-            if (op == 6)
+            uint64_t s = op == 6 ? a - b : a + b;
+            if (u)
                 s += 1ull << ((8u << size) - 1);
             vec_set(&r, size, part * elems + i, s >> (8u << size));
         }
@@ -427,7 +427,7 @@ bool simd_two_misc(struct a64_cpu *c, uint32_t insn)
     case 0x05:                  /* CNT, NOT, RBIT */
         if (size > (u ? 1u : 0u))
             return false;
-        for (unsigned i = 0; i < elems; i++) {
+        for (unsigned i = 0; i < (q ? 16u : 8u); i++) {
             uint8_t a = n.b[i];
             r.b[i] = !u ? (uint8_t)__builtin_popcount(a) : size ? (uint8_t)rev_bits(a, 8)
                                                                 : (uint8_t)~a;
