@@ -9,13 +9,16 @@
 #include "ir.h"
 
 /*
- * Keep every set_reg that precedes a guest memory access, so that a fault
- * (guest SIGSEGV/SIGBUS) sees every guest register written by the earlier
- * guest instructions of the block, as QEMU syncs its globals before
- * qemu_ld/st.  Set to 0 to let dead-store elimination cross memory ops.
+ * 1: keep every set_reg that precedes a guest memory access, so that a
+ * fault sees every register written by earlier guest instructions (QEMU
+ * syncs its globals before qemu_ld/st for that reason).  Off by default:
+ * exec_fault_unwind abandons a faulting block with pc at the block start
+ * and registers partly updated, so the state is not precise either way,
+ * and the extra stores cost most on aarch64 (flags stay live across loads).
+ * Turn it on together with a precise fault model.
  */
 #ifndef OPT_PRECISE_MEM_FAULTS
-#define OPT_PRECISE_MEM_FAULTS 1
+#define OPT_PRECISE_MEM_FAULTS 0
 #endif
 
 /* get_reg after set_reg/get_reg of the same slot reuses the known temp */
