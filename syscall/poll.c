@@ -1,7 +1,7 @@
 /*
  * Readiness and event fds: epoll (x86-64 packs struct epoll_event to 12
- * bytes, the guest's is 16, so events are converted), ppoll, pselect6,
- * eventfd, inotify.
+ * bytes, the guest's is 16, so events are converted), eventfd, inotify.
+ * ppoll and pselect6 (temporary signal masks) are in signal.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -10,13 +10,13 @@
 #include "syscall/sys.h"
 #include "syscall/target.h"
 
+int64_t signal_epoll_pwait(const uint64_t *a, void *events, int max);
+
 SYS_PASS(epoll_create1)
 SYS_PASS(eventfd2)
 SYS_PASS(inotify_init1)
 SYS_PASS(inotify_add_watch)
 SYS_PASS(inotify_rm_watch)
-SYS_PASS(ppoll)
-SYS_PASS(pselect6)
 
 int64_t sys_epoll_ctl(void *cpu, const uint64_t *a)
 {
@@ -48,7 +48,7 @@ int64_t sys_epoll_pwait(void *cpu, const uint64_t *a)
     /* a larger maxevents only returns fewer events per call */
     if (max > EPOLL_BATCH)
         max = EPOLL_BATCH;
-    r = host_syscall6(SYS_epoll_pwait, a[0], (uintptr_t)h, (uint64_t)max, a[3], a[4], a[5]);
+    r = signal_epoll_pwait(a, h, max);
     if (r <= 0)
         return r;
     for (int64_t i = 0; i < r; i++) {

@@ -1,6 +1,6 @@
 /*
  * Process and identity calls: ids, uname (the guest's machine), limits,
- * scheduling, exit, fork-style clone, prctl.  Structs here (rlimit,
+ * scheduling, exit, prctl (clone is in thread.c).  Structs here (rlimit,
  * rusage, sysinfo, utsname, sched_param, cpu sets) agree with x86-64's.
  */
 #include <errno.h>
@@ -14,6 +14,8 @@
 
 #include "syscall/sys.h"
 #include "translate/exec.h"
+
+void thread_exit_self(void);
 
 SYS_PASS(getpid)
 SYS_PASS(getppid)
@@ -103,6 +105,8 @@ static void log_flush(void)
 int64_t sys_exit(void *cpu, const uint64_t *a)
 {
     log_flush();
+    /* a thread made by clone goes back to its host thread's start */
+    thread_exit_self();
     /* ends this host thread only, like the guest's thread */
     for (;;)
         host_syscall6(SYS_exit, a[0], 0, 0, 0, 0, 0);
@@ -113,30 +117,6 @@ int64_t sys_exit_group(void *cpu, const uint64_t *a)
     log_flush();
     for (;;)
         host_syscall6(SYS_exit_group, a[0], 0, 0, 0, 0, 0);
-}
-
-/*
- * clone: asm-generic's argument order is (flags, newsp, parent_tid, tls,
- * child_tid); x86-64's is (flags, newsp, parent_tid, child_tid, tls).
- * Only fork-like clones are served here: the child continues from this
- * same return with a copy of everything, as the guest expects.  vfork is
- * run as a fork (as qemu-user does).  Threads need a new CPU state and
- * belong to the thread layer.
- */
-int64_t sys_clone(void *cpu, const uint64_t *a)
-{
-    uint64_t flags = a[0];
-
-    if (flags & (CLONE_VFORK))
-        flags &= ~(uint64_t)(CLONE_VFORK | CLONE_VM);
-    if (flags & (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND | CLONE_SETTLS)) {
-        exec_log(LOG_UNIMP, "clone: flags 0x%llx (threads) not supported\n",
-                 (unsigned long long)a[0]);
-        return -ENOSYS;
-    }
-    if (a[1])
-        return -EINVAL;     /* a fork with its own stack: not yet */
-    return host_syscall6(SYS_clone, flags, 0, a[2], a[4], a[3], 0);
 }
 
 int64_t sys_prctl(void *cpu, const uint64_t *a)

@@ -240,7 +240,7 @@ void tb_cache_flush(void)
         tb_hash[h] = NULL;
     }
     for (struct exec_ctx *c = ctx_list; c; c = c->next)
-        memset(c->jmp_cache, 0, sizeof(struct jmp_cache_entry) * JMP_CACHE_SIZE);
+        jmp_cache_clear(c->jmp_cache);
     if (exec_config.tier != EXEC_TIER_INTERP)
         jit_flush();
     code_lo = UINT64_MAX;
@@ -252,6 +252,28 @@ void tb_cache_flush(void)
         __atomic_store_n(&self->in_exec, 1, __ATOMIC_SEQ_CST);
     __atomic_store_n(&flush_req, 0, __ATOMIC_SEQ_CST);
     pthread_mutex_unlock(&ctx_lock);
+}
+
+void tb_cache_fork_prepare(void)
+{
+    pthread_mutex_lock(&ctx_lock);
+    pthread_mutex_lock(&tb_lock);
+}
+
+void tb_cache_fork_parent(void)
+{
+    pthread_mutex_unlock(&tb_lock);
+    pthread_mutex_unlock(&ctx_lock);
+}
+
+/* Only the forking thread lives on in the child. */
+void tb_cache_fork_child(struct exec_ctx *self)
+{
+    pthread_mutex_init(&tb_lock, NULL);
+    pthread_mutex_init(&ctx_lock, NULL);
+    ctx_list = self;
+    if (self)
+        self->next = NULL;
 }
 
 void exec_invalidate(uint64_t start, uint64_t end)

@@ -17,6 +17,10 @@ void tb_cache_enter(struct exec_ctx *ctx);
 void tb_cache_leave(struct exec_ctx *ctx);
 /* exec_run, after a host fault unwound the front-end (which holds the lock) */
 void tb_cache_unlock_after_fault(void);
+/* around a fork by raw clone: no lock may stay held by a thread the child lacks */
+void tb_cache_fork_prepare(void);
+void tb_cache_fork_parent(void);
+void tb_cache_fork_child(struct exec_ctx *self);
 /* incremented by every flush: chain sites taken before it are gone */
 extern unsigned tb_flush_count;
 
