@@ -15,6 +15,8 @@
  */
 #include "codegen.h"
 
+#include <string.h>
+
 #include "translate/exec.h"
 
 static struct x86_mem pc_slot(void)
@@ -63,9 +65,20 @@ void cg_exit_cond(struct cg *cg, const struct ir_insn *i)
 {
     struct cg_cmp x;
     cg_cmp_prepare(cg, &x, i->type, i->cond, i->in[0], i->in[1]);
+    /* The jcc's rel32 must be 4-byte aligned.  The padding goes before the
+     * compare, not between it and the jcc, so that the two still fuse into
+     * one macro-op: emit the compare, then slide it up past the nops (it
+     * has no rip-relative operand). */
+    uint8_t *at = cg->b->p;
     cg_cmp_emit(cg, &x);
-    /* nops between the compare and the jcc leave the flags alone */
-    x86_align(cg->b, 4, 2);
+    unsigned len = (unsigned)(cg->b->p - at);
+    unsigned pad = (unsigned)((4 - ((uintptr_t)cg->b->p + 2) % 4) % 4);
+    if (pad) {
+        memmove(at + pad, at, len);
+        struct x86_buf nops = { at, at, at + pad };
+        x86_nop(&nops, pad);
+        cg->b->p = at + pad + len;
+    }
     chain_site(cg, x86_jcc32(cg->b, x.cc, NULL), (uint64_t)i->imm);
 }
 
