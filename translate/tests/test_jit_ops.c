@@ -702,6 +702,13 @@ static void test_random_blocks(void)
 }
 
 /* ---- chaining and the indirect-branch cache ---- */
+static uint64_t helper_write_r2(void *st, uint64_t a, uint64_t b, uint64_t c, uint64_t d)
+{
+    (void)a, (void)b, (void)c, (void)d;
+    ((struct tstate *)st)->r[2] = 77;
+    return 0;
+}
+
 static void test_exits(void)
 {
     /* B: trap; A: exit_tb to B */
@@ -755,6 +762,40 @@ static void test_exits(void)
     w = run(&s, loop);
     ok(w == EXEC_EXIT(EXEC_EXIT_TRAP, 6) && s.r[0] == 100000 && s.pc == 0x3010,
        "exit_cond to its own block loops without leaving generated code");
+
+    /* a get_reg whose only use is later, as a memory operand, must not see
+     * a set_reg of its slot in between (nor a helper call that writes it) */
+    for (int k = 0; k < 8; k++) {
+        enum ir_type ty = k & 1 ? IR_I32 : IR_I64;
+        bool use_cmp = k & 4;
+        ir_block_init(&blk, 0x3000);
+        ir_temp old = ir_get_reg(&blk, ty, R(2));
+        if (k & 2)
+            ir_call(&blk, helper_write_r2, 0, false, IR_I64, IR_NO_TEMP, IR_NO_TEMP, IR_NO_TEMP,
+                    IR_NO_TEMP);
+        else
+            ir_set_reg(&blk, ty, R(2), ir_movi(&blk, ty, 77));
+        ir_temp x = ir_get_reg(&blk, ty, R(3));
+        if (use_cmp) {
+            ir_exit_cond(&blk, ty, IR_LTU, x, old, 0x5000);
+        } else {
+            ir_set_reg(&blk, IR_I64, R(4), ir_add(&blk, ty, x, old));
+        }
+        ir_exit_trap(&blk, 6, 0x3010);
+        void *code = compile();
+        memset(&s, 0, sizeof(s));
+        s.r[2] = 0xffffffff00000095ull;
+        s.r[3] = 0x0000000100000080ull;
+        w = run(&s, code);
+        uint64_t m = ty == IR_I32 ? 0xffffffffull : ~0ull;
+        bool good;
+        if (use_cmp)    /* 0x80 < 0x95 at either width; 77 would say no */
+            good = EXEC_EXIT_KIND(w) == EXEC_EXIT_CHAIN && s.pc == 0x5000;
+        else
+            good = s.r[4] == ((0x0000000100000080ull + 0xffffffff00000095ull) & m);
+        ok(good, "get_reg.%s read before a %s of its slot: %s sees the old value",
+           k & 1 ? "i32" : "i64", k & 2 ? "call" : "set_reg", use_cmp ? "exit_cond" : "add");
+    }
 
     /* unpatched stubs store 64-bit target pcs, taken and fall-through */
     ir_block_init(&blk, 0x3000);

@@ -44,8 +44,11 @@ void cg_cmp_prepare(struct cg *cg, struct cg_cmp *x, enum ir_type t, enum ir_con
                     ir_temp a, ir_temp c)
 {
     struct ra *ra = &cg->ra;
+    struct x86_mem m;
     x->w64 = t == IR_I64;
-    if (ra_is_const(ra, a) && !ra_is_const(ra, c)) {
+    /* constants and state operands go second, where x86 takes them */
+    if ((ra_is_const(ra, a) && !ra_is_const(ra, c)) ||
+        (ra_state_mem(ra, a, &m) && !ra_is_const(ra, c) && !ra_state_mem(ra, c, &m))) {
         ir_temp tmp = a;
         a = c;
         c = tmp;
@@ -54,7 +57,11 @@ void cg_cmp_prepare(struct cg *cg, struct cg_cmp *x, enum ir_type t, enum ir_con
     x->cc = cc_of[cond];
     x->tst = cond == IR_TSTEQ || cond == IR_TSTNE;
     x->a = ra_reg(ra, a, 0);
-    x->c = ra_opnd(ra, c, x->w64);
+    x->c_mem = !x->tst && a != c && ra_state_mem(ra, c, &x->cm);
+    if (x->c_mem)
+        x->c = (struct ra_opnd){ .is_imm = false, .reg = -1 };
+    else
+        x->c = ra_opnd(ra, c, x->w64);
 }
 
 /* Emits only the flag-setting instruction, so nothing that clobbers flags
@@ -66,6 +73,8 @@ void cg_cmp_emit(struct cg *cg, const struct cg_cmp *x)
             x86_test_ri(cg->b, x->w64, x->a, x->c.imm);
         else
             x86_test_rr(cg->b, x->w64, x->a, x->c.reg);
+    } else if (x->c_mem) {
+        x86_alu_rm(cg->b, X86_CMP, x->w64, x->a, x->cm);
     } else if (x->c.is_imm) {
         /* test a, a sets exactly the flags of cmp a, 0 */
         if (x->c.imm == 0)
@@ -166,6 +175,23 @@ static void cg_alu(struct cg *cg, const struct ir_insn *i, enum x86_alu op, bool
         if (out != ar)
             x86_mov_rr(b, w, out, ar);
         x86_alu_rr(b, op, w, out, X86_RAX);
+        return;
+    }
+
+    struct x86_mem cm;
+    if (commut && !invert_c && a != c && ra_state_mem(ra, a, &cm) && !ra_is_const(ra, c) &&
+        !ra_state_mem(ra, c, &cm)) {
+        ir_temp tmp = a;
+        a = c;
+        c = tmp;
+    }
+    if (!invert_c && a != c && !ra_is_const(ra, a) && ra_state_mem(ra, c, &cm)) {
+        int ar = ra_reg(ra, a, 0);
+        ra_release_dead(ra);
+        int out = ra_alloc_out(ra, i->out, ar, 0);
+        if (out != ar)
+            x86_mov_rr(b, w, out, ar);
+        x86_alu_rm(b, op, w, out, cm);
         return;
     }
 

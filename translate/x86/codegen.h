@@ -30,6 +30,8 @@ struct cg_cmp {
     bool w64, tst;
     int a;                      /* register */
     struct ra_opnd c;
+    bool c_mem;                 /* c is the state slot cm, not c */
+    struct x86_mem cm;
 };
 void cg_cmp_prepare(struct cg *cg, struct cg_cmp *x, enum ir_type t, enum ir_cond cond,
                     ir_temp a, ir_temp c);

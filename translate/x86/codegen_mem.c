@@ -38,6 +38,8 @@ static struct x86_mem guest_addr(struct cg *cg, ir_temp a, int64_t disp, int scr
 
 void cg_get_reg(struct cg *cg, const struct ir_insn *i)
 {
+    if (ra_defer_get_reg(&cg->ra, i))
+        return;
     int out = ra_alloc_out(&cg->ra, i->out, -1, 0);
     x86_load(cg->b, i->type == IR_I64 ? X86_LD64 : X86_LD32, i->type == IR_I64, out,
              X86_MEM(JIT_STATE_REG, i->imm));

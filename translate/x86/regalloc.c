@@ -113,7 +113,7 @@ static void free_slot(struct ra *ra, struct ra_temp *rt)
 static void save(struct ra *ra, ir_temp t)
 {
     struct ra_temp *rt = &ra->t[t];
-    if (rt->is_const || rt->in_mem)
+    if (rt->is_const || rt->in_mem || rt->in_state)
         return;
     if (ra->n_free_slots == 0) {
         ra->failed = true;
@@ -152,7 +152,8 @@ static int pick(struct ra *ra, unsigned allowed, bool callee_first)
         if (!(allowed & (1u << r)) || (ra->locked & (1u << r)))
             continue;
         ir_temp t = ra->reg_temp[r];
-        unsigned score = next_use(ra, t) * 2u + (ra->t[t].is_const || ra->t[t].in_mem);
+        unsigned score = next_use(ra, t) * 2u +
+                         (ra->t[t].is_const || ra->t[t].in_mem || ra->t[t].in_state);
         if (best < 0 || score > best_score) {
             best = r;
             best_score = score;
@@ -183,6 +184,10 @@ int ra_reg(struct ra *ra, ir_temp t, unsigned avoid)
         x86_mov_ri(ra->b, r, (uint64_t)rt->val);
     else if (rt->in_mem)
         x86_load(ra->b, X86_LD64, true, r, ra_slot_mem(ra, t));
+    else if (rt->in_state && ra->blk->temp_type[t] == IR_I64)
+        x86_load(ra->b, X86_LD64, true, r, X86_MEM(JIT_STATE_REG, rt->state_off));
+    else if (rt->in_state)
+        x86_load(ra->b, X86_LD32, false, r, X86_MEM(JIT_STATE_REG, rt->state_off));
     else
         assert(!"temp used before it has a value");
     bind(ra, t, r);
@@ -242,7 +247,7 @@ void ra_save_for_call(struct ra *ra)
         if (!(RA_CALLER_SAVED & (1u << r)) || !t || ra->t[t].last_use <= ra->cur)
             continue;
         int to = -1;
-        if (!ra->t[t].is_const && !ra->t[t].in_mem)
+        if (!ra->t[t].is_const && !ra->t[t].in_mem && !ra->t[t].in_state)
             for (int k = 0; k < N_ORDER && to < 0; k++) {
                 int c = order_call[k];
                 if ((RA_CALLEE_SAVED & (1u << c)) && ra->reg_temp[c] == 0 &&
@@ -279,4 +284,46 @@ void ra_end_insn(struct ra *ra)
     }
     ra->locked = 0;
     ra->released = 0;
+}
+
+/* how many insns ahead a deferred get_reg may be used */
+#define RA_DEFER_WINDOW 16
+
+bool ra_defer_get_reg(struct ra *ra, const struct ir_insn *get)
+{
+    struct ra_temp *rt = &ra->t[get->out];
+    if (rt->use_end - rt->use_first != 1 || !x86_fits_s32(get->imm))
+        return false;
+    uint32_t at = ra->uses[rt->use_first];
+    if (at <= ra->cur || at > ra->cur + RA_DEFER_WINDOW)
+        return false;
+    const struct ir_insn *use = &ra->blk->insns[at];
+    switch (use->op) {
+    case IR_exit_cond:
+    case IR_setcond:
+        if (use->cond == IR_TSTEQ || use->cond == IR_TSTNE)
+            return false;
+        break;
+    case IR_add: case IR_sub: case IR_and: case IR_or: case IR_xor:
+        break;
+    default:
+        return false;
+    }
+    if (use->type != get->type)
+        return false;
+    /* nothing in between may write the slot */
+    uint32_t size = get->type == IR_I64 ? 8 : 4;
+    for (uint32_t n = ra->cur + 1; n < at; n++) {
+        const struct ir_insn *i = &ra->blk->insns[n];
+        if (i->op == IR_call)
+            return false;
+        if (i->op == IR_set_reg) {
+            uint32_t s = i->type == IR_I64 ? 8 : 4;
+            if (i->imm < get->imm + size && get->imm < i->imm + s)
+                return false;
+        }
+    }
+    rt->in_state = true;
+    rt->state_off = (int32_t)get->imm;
+    return true;
 }

@@ -23,6 +23,9 @@ struct ra_temp {
     int16_t slot;               /* spill slot or -1 */
     int8_t reg;                 /* host register or -1 */
     bool is_const, in_mem, across_call;
+    bool in_state;              /* a deferred get_reg: its value is at [state + state_off]
+                                 * until its last use (ra_defer_get_reg checked that) */
+    int32_t state_off;
 };
 
 struct ra {
@@ -89,5 +92,21 @@ int ra_scratch(struct ra *ra, unsigned avoid);
 void ra_save_for_call(struct ra *ra);
 /* where a temp's value can be read without allocating: reg, slot or constant */
 struct x86_mem ra_slot_mem(const struct ra *ra, ir_temp t);
+/*
+ * For the get_reg at the current insn: if its only use can read the state
+ * slot directly as a memory operand (compares and ALU ops of the same width)
+ * and nothing in between can write that slot, mark the temp in_state and
+ * return true; the get_reg then emits nothing.
+ */
+bool ra_defer_get_reg(struct ra *ra, const struct ir_insn *get);
+/* t is a deferred get_reg not loaded into a register: its state operand */
+static inline bool ra_state_mem(const struct ra *ra, ir_temp t, struct x86_mem *m)
+{
+    const struct ra_temp *rt = &ra->t[t];
+    if (!rt->in_state || rt->reg >= 0)
+        return false;
+    *m = X86_MEM(X86_RBP, rt->state_off);
+    return true;
+}
 
 #endif
