@@ -18,10 +18,6 @@ static void a64_cpu_init(void *state, const struct guest_image *img)
     cpu->zf = 1;                /* Z clear */
 }
 
-/* AT_HWCAP bits (arch/arm64/include/uapi/asm/hwcap.h) */
-enum { A64_HWCAP_FP = 1 << 0, A64_HWCAP_ASIMD = 1 << 1, A64_HWCAP_ATOMICS = 1 << 8,
-       A64_HWCAP_CPUID = 1 << 11 };
-
 static const char *const a64_cpu_models[] = { "max", NULL };
 
 const struct runtime_guest runtime_guest = {
@@ -29,7 +25,8 @@ const struct runtime_guest runtime_guest = {
     .e_machine = EM_AARCH64,
     .seccomp_arch = SCMP_ARCH_AARCH64,
     .desc = &a64_guest,
-    .hwcap = A64_HWCAP_FP | A64_HWCAP_ASIMD | A64_HWCAP_ATOMICS | A64_HWCAP_CPUID,
+    .hwcap = a64_hwcap,
+    .hwcap2 = a64_hwcap2,
     .et_dyn_base = LOADER_DYN_BASE_AARCH64,
     .cpu_models = a64_cpu_models,
     .cpu_init = a64_cpu_init,

@@ -22,13 +22,18 @@ static void rv_cpu_init(void *state, const struct guest_image *img)
 
 static const char *const rv_cpu_models[] = { "rv64", "max", NULL };
 
+static uint64_t rv_hwcap(void)
+{
+    return RV_HWCAP('i') | RV_HWCAP('m') | RV_HWCAP('a') | RV_HWCAP('f') | RV_HWCAP('d') |
+           RV_HWCAP('c');
+}
+
 const struct runtime_guest runtime_guest = {
     .name = "riscv64",
     .e_machine = EM_RISCV,
     .seccomp_arch = SCMP_ARCH_RISCV64,
     .desc = &rv_guest,
-    .hwcap = RV_HWCAP('i') | RV_HWCAP('m') | RV_HWCAP('a') | RV_HWCAP('f') | RV_HWCAP('d') |
-             RV_HWCAP('c'),
+    .hwcap = rv_hwcap,
     .et_dyn_base = LOADER_DYN_BASE_RISCV64,
     .cpu_models = rv_cpu_models,
     .cpu_init = rv_cpu_init,

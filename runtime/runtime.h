@@ -15,7 +15,9 @@ struct runtime_guest {
     uint16_t e_machine;
     uint32_t seccomp_arch;
     const struct guest_desc *desc;
-    uint64_t hwcap, hwcap2;
+    /* AT_HWCAP, AT_HWCAP2: from the front-end, which knows what it implements */
+    uint64_t (*hwcap)(void);
+    uint64_t (*hwcap2)(void);
     const char *platform;               /* AT_PLATFORM, or NULL */
     uint64_t et_dyn_base;
     const char *const *cpu_models;      /* -cpu names, NULL-terminated; [0] is the default */
