@@ -38,5 +38,8 @@ uint64_t jit_chain_site(const uint8_t *disp);
 
 /* codegen.c: compile into b; false when the block cannot be compiled */
 bool x86_codegen_block(struct x86_buf *b, const struct ir_block *blk);
+/* Bytes from the start of the last compiled block to the end of its last
+ * exit, i.e. without the out-of-line exit stubs (for code-quality tests). */
+uint32_t x86_last_body_size(void);
 
 #endif

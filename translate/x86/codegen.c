@@ -392,6 +392,13 @@ static bool cg_insn(struct cg *cg, const struct ir_insn *i)
     return true;
 }
 
+static uint32_t last_body_size;
+
+uint32_t x86_last_body_size(void)
+{
+    return last_body_size;
+}
+
 bool x86_codegen_block(struct x86_buf *b, const struct ir_block *blk)
 {
     /* ~50 KiB of allocator state: static, so jit_compile serialises callers */
@@ -411,6 +418,7 @@ bool x86_codegen_block(struct x86_buf *b, const struct ir_block *blk)
         if (cg.ra.failed)
             return false;
     }
+    last_body_size = (uint32_t)(b->p - b->start);
     cg_emit_stubs(&cg);
     return true;
 }
