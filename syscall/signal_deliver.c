@@ -172,14 +172,14 @@ bool signal_syscall_restart(uint64_t nr)
     struct sys_thread *t = sys_self;
     struct guest_sigaction act;
     int sig = 0;
+    uint64_t old = sig_host_block_all();
 
-    sig_host_block_all();
     for (unsigned i = 0; i < t->nq; i++) {
         int s = t->q[i].info.si_signo;
         if (!(t->mask & SIG_BIT(s)) && (!sig || s < sig))
             sig = s;
     }
-    sig_host_mask_sync(t);
+    sig_host_mask_restore(old);
     if (!sig)
         return false;
     sig_action_get(sig, &act);
@@ -214,9 +214,9 @@ bool signal_trap(void *cpu, int sig, int code, uint64_t addr)
     si.si_signo = sig;
     si.si_code = code;
     si.si_addr = (void *)(uintptr_t)addr;
-    sig_host_block_all();
+    uint64_t old = sig_host_block_all();
     sig_queue_push(t, &si, true);
-    sig_host_mask_sync(t);
+    sig_host_mask_restore(old);
     *t->irq = 1;
     return true;
 }

@@ -51,11 +51,17 @@ void sig_host_mask_sync(const struct sys_thread *t)
     host_syscall6(SYS_rt_sigprocmask, SIG_SETMASK, (uintptr_t)&m, 0, 8, 0, 0);
 }
 
-void sig_host_block_all(void)
+uint64_t sig_host_block_all(void)
 {
-    uint64_t m = ~0ull;
+    uint64_t m = ~0ull, old = 0;
 
-    host_syscall6(SYS_rt_sigprocmask, SIG_SETMASK, (uintptr_t)&m, 0, 8, 0, 0);
+    host_syscall6(SYS_rt_sigprocmask, SIG_SETMASK, (uintptr_t)&m, (uintptr_t)&old, 8, 0, 0);
+    return old;
+}
+
+void sig_host_mask_restore(uint64_t old)
+{
+    host_syscall6(SYS_rt_sigprocmask, SIG_SETMASK, (uintptr_t)&old, 0, 8, 0, 0);
 }
 
 void sig_queue_push(struct sys_thread *t, const siginfo_t *si, bool forced)
@@ -77,19 +83,19 @@ void sig_queue_push(struct sys_thread *t, const siginfo_t *si, bool forced)
 uint64_t sig_queue_bits(struct sys_thread *t)
 {
     uint64_t bits = 0;
+    uint64_t old = sig_host_block_all();
 
-    sig_host_block_all();
     for (unsigned i = 0; i < t->nq; i++)
         bits |= SIG_BIT(t->q[i].info.si_signo);
-    sig_host_mask_sync(t);
+    sig_host_mask_restore(old);
     return bits;
 }
 
 bool sig_queue_take(struct sys_thread *t, uint64_t mask, struct sig_queued *out)
 {
     int best = -1;
+    uint64_t old = sig_host_block_all();
 
-    sig_host_block_all();
     for (unsigned i = 0; i < t->nq; i++) {
         int sig = t->q[i].info.si_signo;
         if (t->q[i].forced) {
@@ -104,7 +110,7 @@ bool sig_queue_take(struct sys_thread *t, uint64_t mask, struct sig_queued *out)
         memmove(&t->q[best], &t->q[best + 1], (t->nq - (unsigned)best - 1) * sizeof(t->q[0]));
         t->nq--;
     }
-    sig_host_mask_sync(t);
+    sig_host_mask_restore(old);
     return best >= 0;
 }
 

@@ -51,7 +51,9 @@ extern const struct sig_arch *sys_arch;
 
 /* signal_host.c */
 void sig_host_mask_sync(const struct sys_thread *t);
-void sig_host_block_all(void);
+/* block every host signal; returns the previous host mask for sig_host_mask_restore */
+uint64_t sig_host_block_all(void);
+void sig_host_mask_restore(uint64_t old);
 /* install the host disposition matching the guest's action for sig */
 void sig_host_update(int sig, uint64_t handler, uint64_t flags);
 /* queued signals (bits), for sigpending and the unblock checks */

@@ -1,0 +1,93 @@
+#!/usr/bin/env bats
+# Guest signals and threads (syscall/signal*.c, syscall/thread.c): each
+# program in rootfs-tests/abi/ is built natively and for the guest
+# (static, -O2, -pthread), run both ways, and its stdout and exit status
+# must match.
+#
+#   bats --tap rootfs-tests/abi.bats                            # riscv64
+#   ABI_GUEST=aarch64 bats --tap rootfs-tests/abi.bats
+#   RUNNER="build/runtime-riscv64 -tier interp" bats ...         # other tiers
+
+setup_file() {
+    export ABI_GUEST=${ABI_GUEST:-riscv64}
+    export ABI_OUT=${BUILD:-build}/abi
+    local g=$ABI_GUEST src name
+    mkdir -p "$ABI_OUT/native" "$ABI_OUT/$g"
+    for src in rootfs-tests/abi/*.c; do
+        name=$(basename "$src" .c)
+        if [ ! "$ABI_OUT/native/$name" -nt "$src" ]; then
+            gcc -O2 -static -pthread -o "$ABI_OUT/native/$name" "$src" || return 1
+        fi
+        if [ ! "$ABI_OUT/$g/$name" -nt "$src" ]; then
+            "$g-linux-gnu-gcc" -O2 -static -pthread -o "$ABI_OUT/$g/$name" "$src" || return 1
+        fi
+    done
+}
+
+setup() {
+    read -ra runner <<< "${RUNNER:-${BUILD:-build}/runtime-$ABI_GUEST}"
+    [ -x "${runner[0]}" ] || { echo "runner ${runner[0]} not built" >&2; return 1; }
+}
+
+# compare NAME [ARGS...]: same stdout and exit status natively and guest
+compare() {
+    local name=$1
+    shift
+    local rc_n=0 rc_g=0
+    timeout -k 5 60 "$ABI_OUT/native/$name" "$@" >"$BATS_TEST_TMPDIR/native.out" 2>/dev/null ||
+        rc_n=$?
+    timeout -k 5 60 "${runner[@]}" "$ABI_OUT/$ABI_GUEST/$name" "$@" \
+        >"$BATS_TEST_TMPDIR/guest.out" 2>"$BATS_TEST_TMPDIR/guest.err" || rc_g=$?
+    if ! diff -u "$BATS_TEST_TMPDIR/native.out" "$BATS_TEST_TMPDIR/guest.out" ||
+       [ "$rc_n" != "$rc_g" ]; then
+        echo "exit status: native $rc_n, guest $rc_g" >&2
+        sed 's/^/guest stderr: /' "$BATS_TEST_TMPDIR/guest.err" | head -20 >&2
+        return 1
+    fi
+    # a test that printed nothing proves nothing
+    [ -s "$BATS_TEST_TMPDIR/native.out" ]
+}
+
+@test "SA_SIGINFO handlers via raise, kill, tgkill, sigqueue; queued real-time signals" {
+    compare sig_info
+}
+
+@test "setitimer and alarm interrupt a busy loop without syscalls" {
+    compare sig_alarm
+}
+
+@test "SIGSEGV with si_addr and siglongjmp recovery; SIGILL/SIGTRAP from __builtin_trap" {
+    compare sig_fault
+}
+
+@test "stack overflow caught on a sigaltstack" {
+    compare sig_altstack
+}
+
+@test "SA_RESTART vs EINTR on a pipe read; sigsuspend, sigpending, sigtimedwait" {
+    compare sig_restart
+}
+
+@test "default actions: SIG_IGN, default-ignore, SA_RESETHAND, normal exit" {
+    compare sig_default
+}
+
+@test "death by SIGTERM: same exit status" {
+    compare sig_default term
+}
+
+@test "death by abort (SIGABRT): same exit status" {
+    compare sig_default abort
+}
+
+@test "death by a signal whose handler was reset (SA_RESETHAND)" {
+    compare sig_default kill-usr2
+}
+
+@test "death by an unhandled SIGSEGV: same exit status" {
+    compare sig_default segv
+}
+
+@test "pthreads: mutex, condvar, atomics under contention, TLS, pthread_kill" {
+    compare threads
+}
