@@ -4,48 +4,52 @@
 # (static, -O2, -pthread), run both ways, and its stdout and exit status
 # must match.
 #
-#   bats --tap rootfs-tests/abi.bats                            # riscv64
-#   ABI_GUEST=aarch64 bats --tap rootfs-tests/abi.bats
-#   RUNNER="build/runtime-riscv64 -tier interp" bats ...         # other tiers
+#   bats --tap rootfs-tests/abi.bats                  # riscv64 and aarch64
+#   ABI_GUESTS=aarch64 bats --tap rootfs-tests/abi.bats
+#   ABI_GUESTS=riscv64 RUNNER="build/runtime-riscv64 -tier interp" bats ...
 
 setup_file() {
-    export ABI_GUEST=${ABI_GUEST:-riscv64}
+    export ABI_GUESTS=${ABI_GUESTS:-riscv64 aarch64}
     export ABI_OUT=${BUILD:-build}/abi
-    local g=$ABI_GUEST src name
-    mkdir -p "$ABI_OUT/native" "$ABI_OUT/$g"
+    local g src name
+    mkdir -p "$ABI_OUT/native"
     for src in rootfs-tests/abi/*.c; do
         name=$(basename "$src" .c)
         if [ ! "$ABI_OUT/native/$name" -nt "$src" ]; then
             gcc -O2 -static -pthread -o "$ABI_OUT/native/$name" "$src" || return 1
         fi
-        if [ ! "$ABI_OUT/$g/$name" -nt "$src" ]; then
-            "$g-linux-gnu-gcc" -O2 -static -pthread -o "$ABI_OUT/$g/$name" "$src" || return 1
-        fi
+        for g in $ABI_GUESTS; do
+            mkdir -p "$ABI_OUT/$g"
+            if [ ! "$ABI_OUT/$g/$name" -nt "$src" ]; then
+                "$g-linux-gnu-gcc" -O2 -static -pthread -o "$ABI_OUT/$g/$name" "$src" || return 1
+            fi
+        done
     done
 }
 
-setup() {
-    read -ra runner <<< "${RUNNER:-${BUILD:-build}/runtime-$ABI_GUEST}"
-    [ -x "${runner[0]}" ] || { echo "runner ${runner[0]} not built" >&2; return 1; }
-}
-
-# compare NAME [ARGS...]: same stdout and exit status natively and guest
+# compare NAME [ARGS...]: same stdout and exit status natively and under
+# each guest's runner
 compare() {
-    local name=$1
+    local name=$1 g
     shift
-    local rc_n=0 rc_g=0
+    local rc_n=0
     timeout -k 5 60 "$ABI_OUT/native/$name" "$@" >"$BATS_TEST_TMPDIR/native.out" 2>/dev/null ||
         rc_n=$?
-    timeout -k 5 60 "${runner[@]}" "$ABI_OUT/$ABI_GUEST/$name" "$@" \
-        >"$BATS_TEST_TMPDIR/guest.out" 2>"$BATS_TEST_TMPDIR/guest.err" || rc_g=$?
-    if ! diff -u "$BATS_TEST_TMPDIR/native.out" "$BATS_TEST_TMPDIR/guest.out" ||
-       [ "$rc_n" != "$rc_g" ]; then
-        echo "exit status: native $rc_n, guest $rc_g" >&2
-        sed 's/^/guest stderr: /' "$BATS_TEST_TMPDIR/guest.err" | head -20 >&2
-        return 1
-    fi
     # a test that printed nothing proves nothing
     [ -s "$BATS_TEST_TMPDIR/native.out" ]
+    for g in $ABI_GUESTS; do
+        local runner rc_g=0
+        read -ra runner <<< "${RUNNER:-${BUILD:-build}/runtime-$g}"
+        [ -x "${runner[0]}" ] || { echo "runner ${runner[0]} not built" >&2; return 1; }
+        timeout -k 5 60 "${runner[@]}" "$ABI_OUT/$g/$name" "$@" \
+            >"$BATS_TEST_TMPDIR/$g.out" 2>"$BATS_TEST_TMPDIR/$g.err" || rc_g=$?
+        if ! diff -u "$BATS_TEST_TMPDIR/native.out" "$BATS_TEST_TMPDIR/$g.out" ||
+           [ "$rc_n" != "$rc_g" ]; then
+            echo "$g: exit status: native $rc_n, guest $rc_g" >&2
+            sed "s/^/$g stderr: /" "$BATS_TEST_TMPDIR/$g.err" | head -20 >&2
+            return 1
+        fi
+    done
 }
 
 @test "SA_SIGINFO handlers via raise, kill, tgkill, sigqueue; queued real-time signals" {
