@@ -47,11 +47,12 @@ void exec_ctx_init(struct exec_ctx *ctx, void *state)
     ctx->state = state;
     ctx->in_exec = 0;
     ctx->phase = EXEC_PHASE_NONE;
-    ctx->jmp_cache = calloc(JMP_CACHE_SIZE, sizeof(struct jmp_cache_entry));
+    ctx->jmp_cache = malloc(JMP_CACHE_SIZE * sizeof(struct jmp_cache_entry));
     if (!ctx->jmp_cache) {
         fprintf(stderr, "runtime: out of memory\n");
         exit(1);
     }
+    jmp_cache_clear(ctx->jmp_cache);
     tb_cache_register_ctx(ctx);
 }
 

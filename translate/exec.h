@@ -71,6 +71,14 @@ struct jmp_cache_entry {
 };
 #define JMP_CACHE_BITS 12
 #define JMP_CACHE_SIZE (1u << JMP_CACHE_BITS)
+/* An empty entry holds this pc, which no guest can branch to (it is odd and
+ * both guests' branch targets are even), so generated code never takes it. */
+#define JMP_CACHE_EMPTY_PC UINT64_MAX
+static inline void jmp_cache_clear(struct jmp_cache_entry *jc)
+{
+    for (unsigned i = 0; i < JMP_CACHE_SIZE; i++)
+        jc[i] = (struct jmp_cache_entry){ JMP_CACHE_EMPTY_PC, 0 };
+}
 static inline unsigned jmp_cache_hash(uint64_t pc, unsigned insn_shift)
 {
     return (unsigned)(pc >> insn_shift) & (JMP_CACHE_SIZE - 1);
