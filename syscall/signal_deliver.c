@@ -61,7 +61,7 @@ void signal_thread_start(struct exec_ctx *ctx, const struct sig_arch *arch)
 void sig_mask_changed(struct sys_thread *t)
 {
     sig_host_mask_sync(t);
-    if (sig_queue_bits(t) & ~t->mask)
+    if (t->irq && (sig_queue_bits(t) & ~t->mask))
         *t->irq = 1;
 }
 
