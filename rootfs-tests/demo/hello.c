@@ -9,7 +9,7 @@ int main(int argc, char **argv)
         perror("uname");
         return 1;
     }
-    printf("Hello from a %s Linux binary (argv[0] = %s, %d argument%s)\n", u.machine, argv[0],
+    printf("Hello from Linux/%s (argv[0] = %s, %d argument%s)\n", u.machine, argv[0],
            argc - 1, argc == 2 ? "" : "s");
     return 0;
 }
