@@ -297,6 +297,61 @@ static void parse_env_vars(struct run_opts *o)
         exec_config.jit_threshold = (unsigned)strtoul(v, NULL, 10);
 }
 
+/* p made absolute against the start-up directory, so that a guest chdir
+ * does not move it */
+static char *path_absolute(const char *p)
+{
+    char cwd[PATH_MAX];
+    size_t n;
+    char *out;
+
+    if (p[0] == '/' || !p[0] || !getcwd(cwd, sizeof(cwd)))
+        return strdup(p);
+    n = strlen(cwd) + strlen(p) + 2;
+    out = malloc(n);
+    if (!out)
+        die("out of memory");
+    snprintf(out, n, "%s/%s", cwd, p);
+    return out;
+}
+
+/*
+ * The options a guest's execve gives the runner it starts for a guest
+ * program: the user's, without -0 (the new program has its own argv[0])
+ * and -E/-U (the guest passes its environment itself); -L and -D, from the
+ * command line or RUNTIME_*, made absolute.
+ */
+static char **runner_opts_copy(int first, char **argv, const struct run_opts *o)
+{
+    char **v = calloc((size_t)first + 5, sizeof(*v));
+    size_t n = 0;
+
+    if (!v)
+        die("out of memory");
+    for (int i = 1; i < first; i++) {
+        const char *name = argv[i] + 1 + (argv[i][1] == '-');
+        bool has_arg = strcmp(argv[i], "--") && option_has_arg(name);
+
+        if (!strcmp(argv[i], "--") || !strcmp(name, "0") || !strcmp(name, "E") ||
+            !strcmp(name, "U") || !strcmp(name, "L") || !strcmp(name, "D")) {
+            i += has_arg;
+            continue;
+        }
+        v[n++] = argv[i];
+        if (has_arg)
+            v[n++] = argv[++i];
+    }
+    if (o->sysroot) {
+        v[n++] = "-L";
+        v[n++] = path_absolute(o->sysroot);
+    }
+    if (o->log_file) {
+        v[n++] = "-D";
+        v[n++] = path_absolute(o->log_file);
+    }
+    return v;
+}
+
 int main(int argc, char **argv)
 {
     static char progname[64];
@@ -325,7 +380,8 @@ int main(int argc, char **argv)
         exec_config.log_mask |= LOG_STRACE;
     exec_config.log = stderr;
     if (o.log_file) {
-        exec_config.log = fopen(o.log_file, "w");
+        /* a runner started by a guest's execve shares its parent's log */
+        exec_config.log = fopen(o.log_file, getenv("RUNTIME_LOG_APPEND") ? "a" : "w");
         if (!exec_config.log)
             die("%s: %s", o.log_file, strerror(errno));
         setvbuf(exec_config.log, NULL, _IOLBF, 0);
@@ -364,6 +420,8 @@ int main(int argc, char **argv)
         .uname_machine = runtime_guest.name,
         .seccomp_arch = runtime_guest.seccomp_arch,
         .sysroot = o.sysroot,
+        .e_machine = runtime_guest.e_machine,
+        .runner_argv = runner_opts_copy(first, argv, &o),
     };
     syscall_init(&sg, &img);
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "syscall/execve.h"
 #include "syscall/sys.h"
 #include "translate/exec.h"
 
@@ -38,6 +39,7 @@ void syscall_init(const struct syscall_guest *g, const struct guest_image *img)
     sys_state.sa_restorer = g->seccomp_arch == SCMP_ARCH_AARCH64;
     if (img && img->brk_start)
         mem_brk_init(img->brk_start);
+    execve_init();
 }
 
 /* names of numbers outside the table, resolved by libseccomp on first use;

@@ -98,7 +98,7 @@ int64_t sys_faccessat2(void *cpu, const uint64_t *a)
 }
 
 /* Is path the guest's view of its own executable? */
-static bool path_is_self_exe(const char *path)
+bool path_is_self_exe(const char *path)
 {
     char mine[64];
 

@@ -76,6 +76,8 @@ int64_t guest_read_str(char *dst, uint64_t src, size_t n);
 /* -L: the host path to use for a guest path argument: the guest pointer
  * itself, or buf holding sysroot + path when that exists */
 uint64_t path_remap(uint64_t guest_path, char *buf, size_t n);
+/* /proc/self/exe and its aliases: the guest program, not the runner */
+bool path_is_self_exe(const char *path);
 
 /* open(2) flags between guest and host encodings */
 uint64_t open_flags_to_host(uint64_t f);

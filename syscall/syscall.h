@@ -14,6 +14,9 @@ struct syscall_guest {
     uint32_t seccomp_arch;      /* SCMP_ARCH_RISCV64 / SCMP_ARCH_AARCH64: names for logs */
     const char *sysroot;        /* -L: absolute guest paths found under it are used from
                                  * there (as qemu-user does); NULL for none */
+    uint16_t e_machine;         /* EM_RISCV / EM_AARCH64: the ELF files execve runs here */
+    char *const *runner_argv;   /* the user's runner options (no -0/-E/-U), NULL-terminated:
+                                 * execve of a guest program starts the runner with them */
 };
 
 /* Once, before the first guest instruction runs; img is copied. */
