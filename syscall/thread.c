@@ -128,16 +128,22 @@ static int64_t thread_create(void *cpu, uint64_t flags, uint64_t newsp, uint64_t
 
 /* fork-like clones: the cache and allocator locks must not be held by a
  * thread that will not exist in the child */
-static int64_t fork_clone(uint64_t flags, uint64_t ptid, uint64_t ctid)
+static int64_t fork_clone(void *cpu, uint64_t flags, uint64_t newsp, uint64_t ptid,
+                          uint64_t ctid)
 {
     int64_t r;
 
     tb_cache_fork_prepare();
     r = host_syscall6(SYS_clone, flags, 0, ptid, ctid, 0, 0);
-    if (r == 0)
+    if (r == 0) {
         tb_cache_fork_child(sys_self ? sys_self->ctx : NULL);
-    else
+        /* a vfork child on a stack of its own (posix_spawn): the guest's
+         * stack only; the runner's host stack is the forked copy */
+        if (newsp)
+            sys_arch->clone_child(cpu, newsp, ~0ull);
+    } else {
         tb_cache_fork_parent();
+    }
     return r;
 }
 
@@ -158,9 +164,7 @@ int64_t sys_clone(void *cpu, const uint64_t *a)
         exec_log(LOG_UNIMP, "clone: flags 0x%llx not supported\n", (unsigned long long)a[0]);
         return -EINVAL;
     }
-    if (a[1])
-        return -EINVAL;     /* a fork with its own stack: not yet */
-    return fork_clone(flags, a[2], a[4]);
+    return fork_clone(cpu, flags, a[1], a[2], a[4]);
 }
 
 /* struct clone_args (linux/sched.h), 64-bit fields */
@@ -183,11 +187,12 @@ int64_t sys_clone3(void *cpu, const uint64_t *a)
             return -EINVAL;
         return thread_create(cpu, flags, stack ? stack + stack_size : 0, ptid, tls, ctid);
     }
-    if (stack || (flags & ~(uint64_t)(CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID |
-                                      CLONE_PARENT_SETTID | CLONE_VFORK | CLONE_VM)))
+    if (flags & ~(uint64_t)(CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_PARENT_SETTID |
+                            CLONE_VFORK | CLONE_VM))
         return -ENOSYS;
     flags &= ~(uint64_t)(CLONE_VFORK | CLONE_VM);
-    return fork_clone(flags | (exit_sig & 0xff), ptid, ctid);
+    return fork_clone(cpu, flags | (exit_sig & 0xff), stack ? stack + stack_size : 0, ptid,
+                      ctid);
 }
 
 /* exit: ends only this guest thread */
