@@ -53,7 +53,7 @@ static struct guest_image img;
 
 static void init(uint32_t arch, const char *machine)
 {
-    struct syscall_guest g = { machine, arch, NULL };
+    struct syscall_guest g = { machine, arch, NULL, 0, NULL };
 
     syscall_init(&g, &img);
 }
@@ -222,7 +222,7 @@ static void test_flags(void)
 static void test_sysroot(void)
 {
     char root[] = "/tmp/test_sysroot.XXXXXX", f[128], buf[8];
-    struct syscall_guest g = { "riscv64", SCMP_ARCH_RISCV64, root };
+    struct syscall_guest g = { "riscv64", SCMP_ARCH_RISCV64, root, 0, NULL };
     struct guest_stat st;
     int64_t fd;
 
