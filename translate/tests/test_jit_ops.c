@@ -701,6 +701,119 @@ static void test_random_blocks(void)
     }
 }
 
+/* ---- backend rewrites: folded address modes, trunc32 read as 32 bits ---- */
+static void test_peephole(void)
+{
+    static uint64_t arr[64];
+    uint8_t *bytes = (uint8_t *)arr;
+    static const unsigned sizes[] = { IR_MEM_8, IR_MEM_32, IR_MEM_64 };
+    /* shape: 0 base + (i << k), 1 (i << k) + base, 2 ((i << k) + 24) + base,
+     * 3 (i << k) alone (absolute, low page), 4 shifted value also stored
+     * elsewhere (not folded), 5 base + i + 16 (no shift) */
+    for (int shape = 0; shape < 6; shape++)
+        for (unsigned k = 0; k < 4; k++)
+            for (unsigned sz = 0; sz < 3; sz++)
+                for (int store = 0; store < 2; store++) {
+                    if (shape == 3 && !lowmem)
+                        continue;
+                    uint8_t *mem = shape == 3 ? lowmem : bytes;
+                    uint64_t idx = 5, disp = shape == 2 ? 8 : shape == 5 ? 16 : 0;
+                    uint64_t basev = (uint64_t)(uintptr_t)bytes;
+                    if (shape == 3) {
+                        idx = ((uint64_t)(uintptr_t)lowmem >> k) + 3;
+                        basev = 0;
+                    }
+                    ir_block_init(&blk, 0x1000);
+                    ir_temp it = ir_get_reg(&blk, IR_I64, R(0));
+                    ir_temp bt = ir_get_reg(&blk, IR_I64, R(1));
+                    ir_temp sh = shape == 5 || k == 0 ? it
+                                                      : ir_shl(&blk, IR_I64, it,
+                                                               ir_movi(&blk, IR_I64, k));
+                    ir_temp a;
+                    switch (shape) {
+                    case 0: case 4: case 5: a = ir_add(&blk, IR_I64, bt, sh); break;
+                    case 1: a = ir_add(&blk, IR_I64, sh, bt); break;
+                    case 2:
+                        a = ir_add(&blk, IR_I64,
+                                   ir_add(&blk, IR_I64, sh, ir_movi(&blk, IR_I64, 24)), bt);
+                        break;
+                    default: a = sh; break;
+                    }
+                    if (shape == 4)
+                        ir_set_reg(&blk, IR_I64, R(5), sh);
+                    int64_t d = shape == 2 ? -16 : (int64_t)disp;
+                    unsigned m = sizes[sz];
+                    if (store)
+                        ir_st(&blk, m, a, d, ir_get_reg(&blk, IR_I64, R(2)));
+                    else
+                        ir_set_reg(&blk, IR_I64, R(3), ir_ld(&blk, IR_I64, m, a, d));
+                    ir_exit_trap(&blk, 1, 0);
+                    uint64_t scale = shape == 5 ? 1 : 1ull << k;
+                    uint8_t *at = shape == 3 ? lowmem + 3 * (1u << k)
+                                             : bytes + idx * scale + disp;
+                    for (unsigned q = 0; q < 512 && shape != 3; q++)
+                        bytes[q] = (uint8_t)rnd();
+                    if (shape == 3)
+                        for (unsigned q = 0; q < 64; q++)
+                            lowmem[q] = (uint8_t)rnd();
+                    struct tstate st = { .r = { idx, basev, 0x1122334455667788ull } };
+                    uint64_t want = 0;
+                    memcpy(&want, at, 1u << m);
+                    run(&st, compile());
+                    uint64_t got = 0;
+                    memcpy(&got, at, 1u << m);
+                    bool good = store ? got == (0x1122334455667788ull & (m == IR_MEM_64 ? ~0ull
+                                                   : (1ull << (8u << m)) - 1))
+                                      : st.r[3] == want;
+                    if (shape == 4)
+                        good = good && st.r[5] == (k == 0 ? idx : idx << k);
+                    ok(good, "address shape %d, shift %u, %u-byte %s", shape, k, 1u << m,
+                       store ? "st" : "ld");
+                    (void)mem;
+                }
+
+    /* i32 ops reading trunc32 of i64 values with junk in the upper half */
+    static const enum ir_opcode ops[] = {
+        IR_add, IR_sub, IR_and, IR_or, IR_xor, IR_andn, IR_orn, IR_xnor, IR_mul,
+        IR_shl, IR_shr, IR_sar, IR_rotl, IR_rotr, IR_setcond,
+    };
+    for (size_t o = 0; o < sizeof(ops) / sizeof(ops[0]); o++) {
+        bool good = true;
+        for (unsigned x = 0; x < N_EDGE && good; x++)
+            for (unsigned y = 0; y < N_EDGE && good; y += 3) {
+                uint64_t av = edge[x] ^ 0xdead000000000000ull, cv = edge[y] ^ 0x5a5a5a5a00000000ull;
+                ir_block_init(&blk, 0x1000);
+                ir_temp a = ir_unop(&blk, IR_trunc32, IR_I32, ir_get_reg(&blk, IR_I64, R(0)));
+                ir_temp c = ir_unop(&blk, IR_trunc32, IR_I32, ir_get_reg(&blk, IR_I64, R(1)));
+                ir_temp r = ops[o] == IR_setcond ? ir_setcond(&blk, IR_I32, IR_LT, a, c)
+                                                 : ir_binop(&blk, ops[o], IR_I32, a, c);
+                ir_set_reg(&blk, IR_I64, R(2), ir_unop(&blk, IR_sext32, IR_I64, r));
+                ir_set_reg(&blk, IR_I64, R(3), ir_unop(&blk, IR_zext32, IR_I64, a));
+                ir_set_reg(&blk, IR_I32, R(4), c);
+                /* consumers that read all 64 bits must see the zero-extended value */
+                ir_set_reg(&blk, IR_I64, R(5), ir_call(&blk, helper_id, IR_CALL_PURE, true,
+                                                       IR_I64, a, IR_NO_TEMP, IR_NO_TEMP,
+                                                       IR_NO_TEMP));
+                ir_set_reg(&blk, IR_I32, R(6), ir_select(&blk, IR_I32, c, a, c));
+                ir_exit_trap(&blk, 1, 0);
+                struct ir_insn ref = { .op = (uint8_t)ops[o], .type = IR_I32, .cond = IR_LT };
+                uint64_t want = (uint64_t)(int64_t)(int32_t)ir_eval_pure(&ref, (uint32_t)av,
+                                                                         (uint32_t)cv, 0);
+                struct tstate st = { .r = { av, cv, 0, 0, ~0ull } };
+                run(&st, compile());
+                good = st.r[2] == want && st.r[3] == (uint32_t)av &&
+                       st.r[4] == (0xffffffff00000000ull | (uint32_t)cv) &&
+                       st.r[5] == (uint32_t)av &&
+                       (uint32_t)st.r[6] == ((uint32_t)cv ? (uint32_t)av : 0);
+                if (!good)
+                    note("a 0x%" PRIx64 " c 0x%" PRIx64 ": got 0x%" PRIx64 " want 0x%" PRIx64,
+                         av, cv, st.r[2], want);
+            }
+        ok(good, "%s.i32 of trunc32 inputs (upper halves ignored)", ir_op_info[ops[o]].name);
+        flush_diag();
+    }
+}
+
 /* ---- chaining and the indirect-branch cache ---- */
 static uint64_t helper_write_r2(void *st, uint64_t a, uint64_t b, uint64_t c, uint64_t d)
 {
@@ -889,6 +1002,7 @@ int main(void)
     test_fence();
     test_calls();
     test_random_blocks();
+    test_peephole();
     test_exits();
     /* baseline x86-64: no BMI1/BMI2/LZCNT/POPCNT */
     memset(&x86_host, 0, sizeof(x86_host));

@@ -8,6 +8,7 @@
  * any I32 value may be read as 64 bits.
  */
 #include "codegen.h"
+#include "peephole.h"
 
 #include <stdio.h>
 
@@ -403,6 +404,11 @@ bool x86_codegen_block(struct x86_buf *b, const struct ir_block *blk)
 {
     /* ~50 KiB of allocator state: static, so jit_compile serialises callers */
     static struct cg cg;
+
+    /* the backend's private copy of the block (peephole.h) */
+    static struct ir_block copy;
+    x86_peephole(&copy, blk);
+    blk = &copy;
 
     cg.b = b;
     cg.blk = blk;

@@ -6,6 +6,7 @@
  * order a store before a later load.
  */
 #include "codegen.h"
+#include "peephole.h"
 
 #include "translate/exec.h"
 
@@ -36,6 +37,29 @@ static struct x86_mem guest_addr(struct cg *cg, ir_temp a, int64_t disp, int scr
     return X86_MEM_IDX(ar, scratch, 0, 0);
 }
 
+/* The host operand of a ld/st: [in0 + imm], or with X86_MEM_INDEXED
+ * (peephole.h) [in0 + in2 << cond + imm] where in0 may be absent.
+ * *base gets a register the result may reuse, or -1. */
+static struct x86_mem mem_operand(struct cg *cg, const struct ir_insn *i, int scratch, int *base)
+{
+    struct ra *ra = &cg->ra;
+    if (!(i->mem & X86_MEM_INDEXED))
+        return guest_addr(cg, i->in[0], i->imm, scratch, base);
+    uint64_t off = (uint64_t)i->imm + exec_config.guest_base;
+    int xr = ra_reg(ra, i->in[2], 0);
+    int br = i->in[0] != IR_NO_TEMP ? ra_reg(ra, i->in[0], 0) : -1;
+    *base = br >= 0 ? br : xr;
+    if (!x86_fits_s32((int64_t)off)) {
+        /* the displacement goes into scratch, folded with the base */
+        x86_mov_ri(cg->b, scratch, off);
+        if (br >= 0)
+            x86_alu_rr(cg->b, X86_ADD, true, scratch, br);
+        br = scratch;
+        off = 0;
+    }
+    return X86_MEM_IDX(br, xr, i->cond, (int64_t)off);
+}
+
 void cg_get_reg(struct cg *cg, const struct ir_insn *i)
 {
     if (ra_defer_get_reg(&cg->ra, i))
@@ -63,7 +87,7 @@ void cg_ld(struct cg *cg, const struct ir_insn *i)
         { X86_LD8S, X86_LD16S, X86_LD32S, X86_LD64 },
     };
     int base;
-    struct x86_mem m = guest_addr(cg, i->in[0], i->imm, X86_RAX, &base);
+    struct x86_mem m = mem_operand(cg, i, X86_RAX, &base);
     ra_release_dead(&cg->ra);
     int out = ra_alloc_out(&cg->ra, i->out, base, 0);
     x86_load(cg->b, kinds[!!(i->mem & IR_MEM_SIGN)][mem_size(i)], i->type == IR_I64, out, m);
@@ -73,7 +97,7 @@ void cg_st(struct cg *cg, const struct ir_insn *i)
 {
     enum x86_size s = mem_size(i);
     int base;
-    struct x86_mem m = guest_addr(cg, i->in[0], i->imm, X86_RAX, &base);
+    struct x86_mem m = mem_operand(cg, i, X86_RAX, &base);
     struct ra_opnd v = ra_opnd(&cg->ra, i->in[1], s == X86_S64);
     if (v.is_imm)
         x86_store_imm(cg->b, s, v.imm, m);

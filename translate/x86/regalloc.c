@@ -4,6 +4,8 @@
  */
 #include "regalloc.h"
 
+#include "peephole.h"
+
 #include <assert.h>
 #include <string.h>
 
@@ -48,12 +50,10 @@ void ra_init(struct ra *ra, struct x86_buf *b, const struct ir_block *blk)
         calls_before[n] = ncalls;
         if (i->op == IR_call)
             ncalls++;
-        for (unsigned k = 0; k < ir_op_info[i->op].n_in; k++) {
-            ir_temp t = i->in[k];
-            if (t != IR_NO_TEMP) {
-                ra->t[t].last_use = (uint16_t)n;
-                ra->t[t].use_end++;
-            }
+        ir_temp in[4];
+        for (unsigned k = 0, n_in = x86_insn_inputs(i, in); k < n_in; k++) {
+            ra->t[in[k]].last_use = (uint16_t)n;
+            ra->t[in[k]].use_end++;
         }
         if (i->out != IR_NO_TEMP) {
             struct ra_temp *rt = &ra->t[i->out];
@@ -80,10 +80,9 @@ void ra_init(struct ra *ra, struct x86_buf *b, const struct ir_block *blk)
                                                                     blk->n_insns : rt->def + 1u];
     }
     for (uint32_t n = 0; n < blk->n_insns; n++) {
-        const struct ir_insn *i = &blk->insns[n];
-        for (unsigned k = 0; k < ir_op_info[i->op].n_in; k++)
-            if (i->in[k] != IR_NO_TEMP)
-                ra->uses[ra->t[i->in[k]].use_end++] = (uint16_t)n;
+        ir_temp in[4];
+        for (unsigned k = 0, n_in = x86_insn_inputs(&blk->insns[n], in); k < n_in; k++)
+            ra->uses[ra->t[in[k]].use_end++] = (uint16_t)n;
     }
 }
 
@@ -204,10 +203,11 @@ struct ra_opnd ra_opnd(struct ra *ra, ir_temp t, bool w64)
 
 void ra_release_dead(struct ra *ra)
 {
-    const struct ir_insn *i = &ra->blk->insns[ra->cur];
-    for (unsigned k = 0; k < ir_op_info[i->op].n_in; k++) {
-        ir_temp t = i->in[k];
-        if (t == IR_NO_TEMP || ra->t[t].last_use != ra->cur)
+    ir_temp in[4];
+    unsigned n_in = x86_insn_inputs(&ra->blk->insns[ra->cur], in);
+    for (unsigned k = 0; k < n_in; k++) {
+        ir_temp t = in[k];
+        if (ra->t[t].last_use != ra->cur)
             continue;
         int r = ra->t[t].reg;
         if (r >= 0) {
@@ -309,7 +309,8 @@ bool ra_defer_get_reg(struct ra *ra, const struct ir_insn *get)
     default:
         return false;
     }
-    if (use->type != get->type)
+    /* an i32 op may read the low half of an i64 slot (little-endian) */
+    if (use->type != get->type && !(get->type == IR_I64 && use->type == IR_I32))
         return false;
     /* nothing in between may write the slot */
     uint32_t size = get->type == IR_I64 ? 8 : 4;
