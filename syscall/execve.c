@@ -378,6 +378,10 @@ static int64_t exec_guest(int dirfd, uint64_t gpath, uint64_t gargv, uint64_t ge
             exec_log_flush();
             break;
         }
+        /* /dev/fd/N/name of a close-on-exec N: the interpreter could not
+         * open it (the kernel's BINPRM_FLAGS_PATH_INACCESSIBLE) */
+        if (!depth && filename == fdname && (fcntl(dirfd, F_GETFD) & FD_CLOEXEC))
+            return -ENOENT;
         if (depth == EXEC_MAX_DEPTH || !shebang_parse((char *)hdr[depth], &name, &arg))
             break;
         /* argv becomes: name [arg] filename argv[1..] */
