@@ -368,14 +368,15 @@ int main(int argc, char **argv)
     exec_config.guest = runtime_guest.desc;
     parse_env_vars(&o);
     int first = parse_args(argc, argv, &o);
-    if (first >= argc) {
-        usage(stderr);
-        return 1;
-    }
+    /* "-cpu help" and "-d help" answer without a program */
     if (o.cpu)
         check_cpu(o.cpu);
     if (o.log_items)
         exec_config.log_mask |= parse_log_items(o.log_items);
+    if (first >= argc) {
+        usage(stderr);
+        return 1;
+    }
     if (o.strace)
         exec_config.log_mask |= LOG_STRACE;
     exec_config.log = stderr;

@@ -49,6 +49,13 @@ for b in rootfs-tests/*.bats; do
     count_tap "$b" < <(BUILD="$build" bats --tap "$b" 2>&1)
 done
 
+# the portable guest programs once more, built for and run on aarch64
+if [ -x "$build/runtime-aarch64" ]; then
+    echo "# bats: rootfs-tests/progs.bats (aarch64)"
+    count_tap "progs.bats (aarch64)" < <(BUILD="$build" RUNNER="$build/runtime-aarch64" \
+        GUEST_DIR="$build/guest/aarch64" bats --tap rootfs-tests/progs.bats 2>&1)
+fi
+
 if [ ${#failed_names[@]} -gt 0 ]; then
     echo "# failures:"
     printf '#   %s\n' "${failed_names[@]}"
