@@ -19,6 +19,10 @@ setup_file() {
         riscv64-linux-gnu-gcc -O2 -static -Wall -Wextra -Werror -o "$D/rv/$p" "$src/$p.c" || return 1
         gcc -O2 -Wall -Wextra -Werror -o "$D/nat/$p" "$src/$p.c" || return 1
     done
+    # dynamic guest builds, run with -L /usr/riscv64-linux-gnu
+    for p in exec_run exec_show; do
+        riscv64-linux-gnu-gcc -O2 -Wall -Wextra -Werror -o "$D/rv/$p.dyn" "$src/$p.c" || return 1
+    done
     for d in rv nat; do
         printf '#!/bin/sh\necho "sh: $0 [$*]"; exit 4\n' > "$D/$d/native.sh"
         # blanks around the argument are trimmed, the ones inside kept
@@ -85,6 +89,16 @@ expect() {
     expect "exit=3"
     # the descriptor opened with O_CLOEXEC is gone, the other one stays
     [ "$(grep -c '^fds: 3$' <<<"$out")" = 1 ]
+}
+
+@test "dynamic guest execs dynamic guest: -L carries over, PT_INTERP found in the sysroot" {
+    [ -d /usr/riscv64-linux-gnu/lib ] || { echo "no /usr/riscv64-linux-gnu (libc6-dev-riscv64-cross)"; return 1; }
+    run_in "$D/rv" "$BATS_TEST_TMPDIR/rv" "$RUNNER" -L /usr/riscv64-linux-gnu ./exec_run.dyn \
+        vfork ./exec_show.dyn zero "a b"
+    run_in "$D/nat" "$BATS_TEST_TMPDIR/nat" ./exec_run vfork ./exec_show zero "a b"
+    diff "$BATS_TEST_TMPDIR/nat" "$BATS_TEST_TMPDIR/rv"
+    grep -qxF "argv[1]=<a b>" "$BATS_TEST_TMPDIR/rv"
+    grep -qxF "vfork: exit 3" "$BATS_TEST_TMPDIR/rv"
 }
 
 @test "guest execs a native program (/bin/echo)" {
