@@ -318,7 +318,7 @@ static void test_call(void)
     struct listing l;
     block_call();
     void *code = compile_body(&l);
-    pin("helper call", &l, 11, 52);
+    pin("helper call", &l, 9, 36);
     struct tstate s = { 0 };
     s.r[1] = 40;
     s.r[2] = 2;
@@ -362,6 +362,38 @@ static void test_patched_chain(void)
     listing_free(&l);
 }
 
+/* the interrupt flag is tested by blocks that can close a cycle only */
+static void test_interrupt_check(void)
+{
+    struct listing l;
+    block_count();                      /* loops to itself */
+    void *loop = compile_body(&l);
+    bool loop_checks = l.n && mnemonic_is(&l.insn[0], "cmp") &&
+                       strstr(l.insn[0].op_str, "dword ptr [rbp") != NULL;
+    listing_free(&l);
+    struct tstate s = { 0 };
+    s.interrupt = 1;
+    uint64_t w = jit_enter(&s, loop, jcache);
+    ok(loop_checks && w == EXEC_EXIT(EXEC_EXIT_TRAP, IR_TRAP_INTERRUPT) && s.pc == 0x2000 &&
+       s.r[5] == 0, "loop block: tests the interrupt flag on entry, returns before running");
+
+    block_call();                       /* forward exit only */
+    void *fwd = compile_body(&l);
+    bool fwd_checks = count_mnemonic(&l, "cmp") != 0;
+    listing_free(&l);
+    memset(&s, 0, sizeof(s));
+    s.interrupt = 1;
+    s.r[1] = 1;
+    w = jit_enter(&s, fwd, jcache);
+    ok(!fwd_checks && EXEC_EXIT_KIND(w) == EXEC_EXIT_CHAIN && s.r[3] == 1,
+       "forward-only block: no interrupt test, runs to its exit");
+
+    block_dispatch();                   /* indirect exit */
+    compile_body(&l);
+    ok(l.n && mnemonic_is(&l.insn[0], "cmp"), "exit_ind block: tests the interrupt flag");
+    listing_free(&l);
+}
+
 int main(void)
 {
     exec_config.guest = &test_guest;
@@ -369,7 +401,7 @@ int main(void)
         printf("1..1\nnot ok 1 - jit_init and capstone\n");
         return 1;
     }
-    printf("1..16\n");
+    printf("1..19\n");
     struct x86_features native = x86_host;
     x86_host = (struct x86_features){ .lzcnt = true, .bmi1 = true, .bmi2 = true, .popcnt = true };
     /* none of these blocks contains an op whose code depends on the features
@@ -380,6 +412,7 @@ int main(void)
     test_dispatch();
     test_call();
     test_patched_chain();
+    test_interrupt_check();
     x86_host = native;
     cs_close(&cs);
     return n_fail != 0;

@@ -105,15 +105,36 @@ uint64_t jit_chain_site(const uint8_t *disp)
     return (uint64_t)(disp - jit.base) / 4;
 }
 
+/*
+ * Does a cycle of chained blocks through blk have to be checked here?  Only
+ * blocks that can jump backwards (a direct exit to a pc not above their
+ * own) or anywhere (exit_ind, whose jmp_cache hits stay in generated code)
+ * test the flag.  A run of chained blocks that never passes one of those
+ * only moves to higher pcs, so it ends (or returns to the C loop, which
+ * tests the flag itself) after finitely many blocks; every cycle passes one.
+ */
+static bool needs_interrupt_check(const struct ir_block *blk)
+{
+    for (uint32_t n = 0; n < blk->n_insns; n++) {
+        const struct ir_insn *i = &blk->insns[n];
+        if (i->op == IR_exit_ind)
+            return true;
+        if ((i->op == IR_exit_tb || i->op == IR_exit_cond) && (uint64_t)i->imm <= blk->guest_pc)
+            return true;
+    }
+    return false;
+}
+
 /* Signals and cross-thread requests: a block entered while the state's
  * interrupt flag is set stores its pc and returns to the C loop, so that
  * chained loops cannot run forever without looking at it.  Returns the
- * jcc to patch, or NULL when the guest has no flag. */
-static uint8_t *emit_interrupt_check(struct x86_buf *b)
+ * jcc to patch, or NULL when the guest has no flag or the block needs no
+ * check (needs_interrupt_check). */
+static uint8_t *emit_interrupt_check(struct x86_buf *b, const struct ir_block *blk)
 {
     uint32_t off = exec_config.guest->interrupt_offset;
 
-    if (!off)
+    if (!off || !needs_interrupt_check(blk))
         return NULL;
     x86_op_rm(b, 0x83, X86_CMP, X86_MEM(JIT_STATE_REG, off));   /* cmp dword [rbp+off], 0 */
     x86_byte(b, 0);
@@ -139,7 +160,7 @@ void *jit_compile(const struct ir_block *blk)
     size_t need = (size_t)blk->n_insns * JIT_MAX_INSN_BYTES + 64 + 48;
     if (jit.base && (size_t)(jit.end - start) >= need) {
         struct x86_buf b = { start, start, jit.end };
-        uint8_t *irq = emit_interrupt_check(&b);
+        uint8_t *irq = emit_interrupt_check(&b, blk);
         bool ok = x86_codegen_block(&b, blk);
         if (ok && irq)
             emit_interrupt_stub(&b, irq, blk->guest_pc);
