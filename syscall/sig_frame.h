@@ -8,6 +8,7 @@
 #define SYSCALL_SIG_FRAME_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct exec_ctx;
@@ -61,7 +62,19 @@ struct sig_arch {
     void (*clone_child)(void *cpu, uint64_t newsp, uint64_t tls);
     /* run a thread (the cpu loop) */
     void (*cpu_loop)(struct exec_ctx *ctx) __attribute__((noreturn));
+    /* the syscall convention: state offsets of the number register and of
+     * the six argument registers (the first is also the return register) */
+    uint32_t sys_nr_offset, sys_args_offset;
+    uint32_t insn_trap_offset;          /* raw bits of a trapping instruction */
+    /* guest-only syscalls (riscv_flush_icache); true when handled */
+    bool (*arch_syscall)(void *cpu, uint64_t nr);
+    const char *illegal_what;           /* "illegal instruction" */
+    const char *breakpoint_what;        /* "breakpoint (ebreak)" */
 };
+
+/* syscall/cpu_loop.c: run guest code and act on what stops it, for any guest */
+void guest_cpu_loop(struct exec_ctx *ctx, const struct sig_arch *arch)
+    __attribute__((noreturn));
 
 /* isa/<arch>/signal.c */
 int rv_signal_setup_frame(void *cpu, const struct sig_frame_in *in);

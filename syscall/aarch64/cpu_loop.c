@@ -1,7 +1,7 @@
 /*
- * The aarch64 cpu loop: run translated code, and act on what stops it
- * (svc, brk, undefined instructions, IC IVAU, signals), plus the per-guest
- * pieces of the signal and thread layers (sig_arch).
+ * The aarch64 pieces of the cpu loop, signal and thread layers (sig_arch):
+ * stack and TLS registers, the sigreturn trampoline and the syscall
+ * registers (x8; x0..x5).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -11,6 +11,7 @@
 
 #include "isa/aarch64/cpu.h"
 #include "syscall/guest_fault.h"
+#include "syscall/sig_frame.h"
 #include "syscall/signal.h"
 #include "syscall/syscall.h"
 
@@ -44,60 +45,15 @@ static const struct sig_arch a64_sig_arch = {
     .tramp_words = 2,
     .clone_child = a64_clone_child,
     .cpu_loop = a64_cpu_loop,
+    .sys_nr_offset = A64_X(8),
+    .sys_args_offset = A64_X(0),
+    .insn_trap_offset = A64_INSN_TRAP,
+    .illegal_what = "undefined instruction",
+    .breakpoint_what = "breakpoint (brk)",
 };
-
-static void a64_syscall(struct a64_cpu *cpu)
-{
-    uint64_t nr = cpu->x[8];
-    uint64_t x0 = cpu->x[0];
-
-    if (cpu->interrupt)
-        return;             /* deliver first; the svc runs after the handler */
-    cpu->pc += 4;
-    if (nr == GUEST_NR_RT_SIGRETURN) {
-        signal_sigreturn(cpu);
-        return;
-    }
-    int64_t r = syscall_dispatch(cpu, nr, &cpu->x[0]);
-    if (r == -EINTR && signal_syscall_restart(nr)) {
-        cpu->pc -= 4;
-        cpu->x[0] = x0;
-        return;
-    }
-    cpu->x[0] = (uint64_t)r;
-}
 
 void a64_cpu_loop(struct exec_ctx *ctx)
 {
-    struct a64_cpu *cpu = ctx->state;
-
-    signal_thread_start(ctx, &a64_sig_arch);
-    for (;;) {
-        unsigned trap = exec_run(ctx);
-        switch (trap) {
-        case IR_TRAP_SYSCALL:
-            a64_syscall(cpu);
-            break;
-        case IR_TRAP_FLUSH_ICACHE:
-            exec_invalidate(0, UINT64_MAX);
-            break;
-        case IR_TRAP_INTERRUPT:
-            break;
-        case IR_TRAP_ILLEGAL:
-            if (!signal_trap(cpu, SIGILL, ILL_ILLOPC, cpu->pc))
-                guest_fault_fatal(SIGILL, cpu->pc, "undefined instruction 0x%08" PRIx64,
-                                  cpu->insn_trap);
-            break;
-        case IR_TRAP_BREAKPOINT:
-            if (!signal_trap(cpu, SIGTRAP, TRAP_BRKPT, cpu->pc))
-                guest_fault_fatal(SIGTRAP, cpu->pc, "breakpoint (brk)");
-            break;
-        default:
-            fprintf(stderr, "runtime-aarch64: internal error: unknown trap %u at pc 0x%" PRIx64
-                    "\n", trap, cpu->pc);
-            abort();
-        }
-        if (cpu->interrupt)
-            signal_deliver(cpu);
-    }
+    guest_cpu_loop(ctx, &a64_sig_arch);
 }
+
