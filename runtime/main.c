@@ -4,6 +4,7 @@
  * every option also has a RUNTIME_* environment variable, as QEMU_* does.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -362,8 +363,6 @@ int main(int argc, char **argv)
     for (char **e = environ; *e; e++)
         if (strncmp(*e, "RUNTIME_", 8))
             env_set(&o, *e);
-    if (!o.env)
-        env_set(&o, "PATH=/usr/bin:/bin");
 
     exec_config.guest = runtime_guest.desc;
     parse_env_vars(&o);
@@ -381,8 +380,18 @@ int main(int argc, char **argv)
         exec_config.log_mask |= LOG_STRACE;
     exec_config.log = stderr;
     if (o.log_file) {
-        /* a runner started by a guest's execve shares its parent's log */
-        exec_config.log = fopen(o.log_file, getenv("RUNTIME_LOG_APPEND") ? "a" : "w");
+        /* a runner started by a guest's execve shares its parent's log;
+         * the descriptor sits high so the guest's own numbering is unchanged */
+        int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
+        int fd = open(o.log_file, flags | (getenv("RUNTIME_LOG_APPEND") ? 0 : O_TRUNC), 0644);
+        if (fd < 0)
+            die("%s: %s", o.log_file, strerror(errno));
+        int high = fcntl(fd, F_DUPFD_CLOEXEC, 900);
+        if (high >= 0) {
+            close(fd);
+            fd = high;
+        }
+        exec_config.log = fdopen(fd, "a");
         if (!exec_config.log)
             die("%s: %s", o.log_file, strerror(errno));
         setvbuf(exec_config.log, NULL, _IOLBF, 0);
