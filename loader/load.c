@@ -92,6 +92,12 @@ int loader_load(const char *path, const struct loader_opts *o, struct guest_imag
     img->interp_bias = has_interp ? interp.bias : 0;
     img->entry = has_interp ? interp.eh.e_entry + interp.bias : img->prog_entry;
     img->brk_start = prog.hi + prog.bias;
+    img->prog_lo = prog.lo + prog.bias;
+    img->prog_hi = prog.hi + prog.bias;
+    if (has_interp) {
+        img->interp_lo = interp.lo + interp.bias;
+        img->interp_hi = interp.hi + interp.bias;
+    }
     if (!realpath(path, img->exe_path))
         snprintf(img->exe_path, sizeof(img->exe_path), "%s", path);
 

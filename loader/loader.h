@@ -32,6 +32,11 @@ struct guest_image {
     uint64_t brk_start;         /* page-aligned end of the program's highest segment */
     uint64_t stack_low, stack_high;     /* the stack mapping [low, high) */
     uint64_t auxv;              /* guest address of the auxv array on the stack */
+    /* what /proc/self/{maps,cmdline,environ} show: the spans the loader
+     * reserved for the program and its interpreter (0 when none), and the
+     * argument and environment strings on the stack, [start, end) */
+    uint64_t prog_lo, prog_hi, interp_lo, interp_hi;
+    uint64_t arg_start, arg_end, env_start, env_end;
     char exe_path[4096];        /* absolute host path of the program (/proc/self/exe) */
 };
 

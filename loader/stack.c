@@ -132,11 +132,14 @@ int stack_build(const struct loader_opts *o, const char *path, const struct stac
         q += strlen(o->argv[i]) + 1;
     }
     *w++ = 0;
+    img->arg_start = args;
+    img->arg_end = img->env_start = q;
     for (int i = 0; i < envc; i++) {
         *w++ = q;
         q += strlen(o->envp[i]) + 1;
     }
     *w++ = 0;
+    img->env_end = q;
     img->auxv = (uint64_t)(uintptr_t)w;
     memcpy(w, aux, na * 8);
     img->sp = sp;

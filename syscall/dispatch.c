@@ -39,6 +39,12 @@ void syscall_init(const struct syscall_guest *g, const struct guest_image *img)
     sys_state.sa_restorer = g->seccomp_arch == SCMP_ARCH_AARCH64;
     if (img && img->brk_start)
         mem_brk_init(img->brk_start);
+    if (img) {
+        vma_add(img->prog_lo, img->prog_hi);
+        vma_add(img->interp_lo, img->interp_hi);
+        vma_add(img->stack_low, img->stack_high);
+        procfs_init(img);
+    }
     execve_init();
 }
 

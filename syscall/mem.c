@@ -109,6 +109,8 @@ int64_t sys_mmap(void *cpu, const uint64_t *a)
     r = host_syscall6(SYS_mmap, a[0], a[1], prot_to_host(a[2]), flags, a[4], a[5]);
     if (r >= 0 && (flags & MAP_FIXED))
         mem_invalidate((uint64_t)r, a[1]);
+    if (r >= 0)
+        vma_add((uint64_t)r, (uint64_t)r + PAGE_UP(a[1]));
     return r;
 }
 
@@ -119,8 +121,10 @@ int64_t sys_munmap(void *cpu, const uint64_t *a)
     if (mem_range_is_runner(a[0], PAGE_UP(a[1])))
         return -EINVAL;
     r = host_syscall(SYS_munmap, a);
-    if (r == 0)
+    if (r == 0) {
         mem_invalidate(a[0], a[1]);
+        vma_remove(a[0], a[0] + PAGE_UP(a[1]));
+    }
     return r;
 }
 
@@ -148,6 +152,10 @@ int64_t sys_mremap(void *cpu, const uint64_t *a)
     if (r >= 0) {
         mem_invalidate(a[0], a[1]);
         mem_invalidate((uint64_t)r, a[2]);
+        /* MREMAP_DONTUNMAP (4) leaves the old range mapped */
+        if (!(a[3] & 4))
+            vma_remove(a[0], a[0] + PAGE_UP(a[1]));
+        vma_add((uint64_t)r, (uint64_t)r + PAGE_UP(a[2]));
     }
     return r;
 }
@@ -209,6 +217,14 @@ void mem_brk_init(uint64_t start)
             munmap(p, size);        /* old kernel: the address was only a hint */
         size /= 2;
     }
+    pthread_mutex_unlock(&brk_lock);
+}
+
+void mem_brk_range(uint64_t *lo, uint64_t *hi)
+{
+    pthread_mutex_lock(&brk_lock);
+    *lo = brk_start;
+    *hi = PAGE_UP(brk_cur);
     pthread_mutex_unlock(&brk_lock);
 }
 

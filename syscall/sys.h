@@ -94,6 +94,22 @@ void strace_ret(uint64_t nr, int64_t ret);
 /* mem.c */
 bool mem_range_is_runner(uint64_t addr, uint64_t len);
 void mem_brk_init(uint64_t start);
+/* the guest's heap as /proc/self/maps shows it: [start, page-rounded break) */
+void mem_brk_range(uint64_t *lo, uint64_t *hi);
+
+/* vma.c: the guest's own address ranges (for /proc/self/maps) */
+struct vma_range {
+    uint64_t lo, hi;
+};
+void vma_add(uint64_t lo, uint64_t hi);
+void vma_remove(uint64_t lo, uint64_t hi);
+/* a sorted copy of the set in *out (malloc'd, the caller frees); the count */
+size_t vma_snapshot(struct vma_range **out);
+
+/* procfs.c: /proc files that must describe the guest, not the runner */
+void procfs_init(const struct guest_image *img);
+/* true if path is one of them: *ret is then the new fd or -errno */
+bool procfs_open(const char *path, uint64_t host_flags, int64_t *ret);
 /* signal.c: what the guest asked for, for signal delivery */
 struct guest_sigaction;
 void signal_get_action(int sig, struct guest_sigaction *out);
