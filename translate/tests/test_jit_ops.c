@@ -910,6 +910,35 @@ static void test_exits(void)
            k & 1 ? "i32" : "i64", k & 2 ? "call" : "set_reg", use_cmp ? "exit_cond" : "add");
     }
 
+    /* under register pressure, get_reg values are dropped and reloaded from
+     * their slots only while nothing has written the slot */
+    for (int calls = 0; calls < 2; calls++) {
+        ir_block_init(&blk, 0x3000);
+        ir_temp v[24];
+        for (int k = 0; k < 24; k++)
+            v[k] = ir_get_reg(&blk, IR_I64, R(k));
+        for (int k = 0; k < 24; k += 2)
+            ir_set_reg(&blk, IR_I64, R(k), ir_movi(&blk, IR_I64, 1000 + k));
+        if (calls)
+            ir_call(&blk, helper_write_r2, 0, false, IR_I64, IR_NO_TEMP, IR_NO_TEMP,
+                    IR_NO_TEMP, IR_NO_TEMP);
+        ir_temp acc = ir_movi(&blk, IR_I64, 0);
+        for (int k = 0; k < 24; k++)
+            acc = ir_add(&blk, IR_I64, ir_mul(&blk, IR_I64, acc, ir_movi(&blk, IR_I64, 3)), v[k]);
+        ir_set_reg(&blk, IR_I64, R(30), acc);
+        ir_exit_trap(&blk, 6, 0x3010);
+        void *code = compile();
+        memset(&s, 0, sizeof(s));
+        uint64_t want = 0;
+        for (int k = 0; k < 24; k++) {
+            s.r[k] = rnd();
+            want = want * 3 + s.r[k];
+        }
+        run(&s, code);
+        ok(s.r[30] == want, "24 live get_regs, half their slots overwritten%s: old values used",
+           calls ? ", then a helper writes one" : "");
+    }
+
     /* unpatched stubs store 64-bit target pcs, taken and fall-through */
     ir_block_init(&blk, 0x3000);
     ir_exit_cond(&blk, IR_I64, IR_EQ, ir_get_reg(&blk, IR_I64, R(0)), ir_movi(&blk, IR_I64, 0),

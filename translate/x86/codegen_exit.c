@@ -123,13 +123,10 @@ struct arg_move {
 
 static void move_arg(struct cg *cg, struct arg_move *mv)
 {
-    struct ra *ra = &cg->ra;
     if (mv->src >= 0)
         x86_mov_rr(cg->b, true, mv->dst, mv->src);
-    else if (ra_is_const(ra, mv->t))
-        x86_mov_ri(cg->b, mv->dst, (uint64_t)ra_const(ra, mv->t));
     else
-        x86_load(cg->b, X86_LD64, true, mv->dst, ra_slot_mem(ra, mv->t));
+        ra_load_into(&cg->ra, mv->dst, mv->t);
     mv->done = true;
 }
 

@@ -23,6 +23,48 @@ static const int8_t order_call[] = {
 };
 #define N_ORDER ((int)sizeof(order_plain))
 
+/*
+ * A get_reg's value stays in its state slot until something writes the slot:
+ * a set_reg that overlaps it, or a helper that may touch registers.  If that
+ * cannot happen before the temp's last use, the temp is in_state: evicting
+ * it stores nothing, and it is reloaded from the slot (or read from it as a
+ * memory operand).
+ */
+static void mark_in_state(struct ra *ra, const struct ir_block *blk)
+{
+    static ir_temp open[IR_MAX_INSNS];
+    unsigned n_open = 0;
+    for (uint32_t n = 0; n < blk->n_insns; n++) {
+        const struct ir_insn *i = &blk->insns[n];
+        /* retire temps whose last use is behind us; those left may be clobbered here */
+        unsigned w = 0;
+        for (unsigned k = 0; k < n_open; k++)
+            if (ra->t[open[k]].last_use > n)
+                open[w++] = open[k];
+        n_open = w;
+        if (i->op == IR_set_reg) {
+            uint32_t size = i->type == IR_I64 ? 8 : 4;
+            for (unsigned k = 0; k < n_open; k++) {
+                struct ra_temp *rt = &ra->t[open[k]];
+                uint32_t osize = blk->temp_type[open[k]] == IR_I64 ? 8 : 4;
+                if (rt->in_state && i->imm < rt->state_off + (int64_t)osize &&
+                    rt->state_off < i->imm + (int64_t)size)
+                    rt->in_state = false;
+            }
+        } else if (i->op == IR_call &&
+                   (!(i->cond & IR_CALL_NO_REGS) || (i->cond & IR_CALL_MAY_EXIT))) {
+            for (unsigned k = 0; k < n_open; k++)
+                ra->t[open[k]].in_state = false;
+        } else if (i->op == IR_get_reg && i->out != IR_NO_TEMP && x86_fits_s32(i->imm)) {
+            struct ra_temp *rt = &ra->t[i->out];
+            rt->in_state = true;
+            rt->state_off = (int32_t)i->imm;
+            if (rt->last_use > n)
+                open[n_open++] = i->out;
+        }
+    }
+}
+
 void ra_init(struct ra *ra, struct x86_buf *b, const struct ir_block *blk)
 {
     static uint16_t calls_before[IR_MAX_INSNS + 1];
@@ -84,6 +126,7 @@ void ra_init(struct ra *ra, struct x86_buf *b, const struct ir_block *blk)
         for (unsigned k = 0, n_in = x86_insn_inputs(&blk->insns[n], in); k < n_in; k++)
             ra->uses[ra->t[in[k]].use_end++] = (uint16_t)n;
     }
+    mark_in_state(ra, blk);
 }
 
 static unsigned next_use(struct ra *ra, ir_temp t)
@@ -247,7 +290,7 @@ void ra_save_for_call(struct ra *ra)
         if (!(RA_CALLER_SAVED & (1u << r)) || !t || ra->t[t].last_use <= ra->cur)
             continue;
         int to = -1;
-        if (!ra->t[t].is_const && !ra->t[t].in_mem && !ra->t[t].in_state)
+        if (!ra->t[t].is_const && !ra->t[t].in_mem)
             for (int k = 0; k < N_ORDER && to < 0; k++) {
                 int c = order_call[k];
                 if ((RA_CALLEE_SAVED & (1u << c)) && ra->reg_temp[c] == 0 &&
@@ -286,18 +329,12 @@ void ra_end_insn(struct ra *ra)
     ra->released = 0;
 }
 
-/* how many insns ahead a deferred get_reg may be used */
-#define RA_DEFER_WINDOW 16
-
 bool ra_defer_get_reg(struct ra *ra, const struct ir_insn *get)
 {
     struct ra_temp *rt = &ra->t[get->out];
-    if (rt->use_end - rt->use_first != 1 || !x86_fits_s32(get->imm))
+    if (!rt->in_state || rt->use_end - rt->use_first != 1)
         return false;
-    uint32_t at = ra->uses[rt->use_first];
-    if (at <= ra->cur || at > ra->cur + RA_DEFER_WINDOW)
-        return false;
-    const struct ir_insn *use = &ra->blk->insns[at];
+    const struct ir_insn *use = &ra->blk->insns[ra->uses[rt->use_first]];
     switch (use->op) {
     case IR_exit_cond:
     case IR_setcond:
@@ -310,21 +347,22 @@ bool ra_defer_get_reg(struct ra *ra, const struct ir_insn *get)
         return false;
     }
     /* an i32 op may read the low half of an i64 slot (little-endian) */
-    if (use->type != get->type && !(get->type == IR_I64 && use->type == IR_I32))
-        return false;
-    /* nothing in between may write the slot */
-    uint32_t size = get->type == IR_I64 ? 8 : 4;
-    for (uint32_t n = ra->cur + 1; n < at; n++) {
-        const struct ir_insn *i = &ra->blk->insns[n];
-        if (i->op == IR_call)
-            return false;
-        if (i->op == IR_set_reg) {
-            uint32_t s = i->type == IR_I64 ? 8 : 4;
-            if (i->imm < get->imm + size && get->imm < i->imm + s)
-                return false;
-        }
-    }
-    rt->in_state = true;
-    rt->state_off = (int32_t)get->imm;
-    return true;
+    return use->type == get->type || (get->type == IR_I64 && use->type == IR_I32);
+}
+
+void ra_load_into(struct ra *ra, int r, ir_temp t)
+{
+    struct ra_temp *rt = &ra->t[t];
+    if (rt->reg >= 0)
+        x86_mov_rr(ra->b, true, r, rt->reg);
+    else if (rt->is_const)
+        x86_mov_ri(ra->b, r, (uint64_t)rt->val);
+    else if (rt->in_mem)
+        x86_load(ra->b, X86_LD64, true, r, ra_slot_mem(ra, t));
+    else if (rt->in_state && ra->blk->temp_type[t] == IR_I64)
+        x86_load(ra->b, X86_LD64, true, r, X86_MEM(JIT_STATE_REG, rt->state_off));
+    else if (rt->in_state)
+        x86_load(ra->b, X86_LD32, false, r, X86_MEM(JIT_STATE_REG, rt->state_off));
+    else
+        assert(!"temp used before it has a value");
 }

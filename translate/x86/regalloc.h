@@ -23,8 +23,8 @@ struct ra_temp {
     int16_t slot;               /* spill slot or -1 */
     int8_t reg;                 /* host register or -1 */
     bool is_const, in_mem, across_call;
-    bool in_state;              /* a deferred get_reg: its value is at [state + state_off]
-                                 * until its last use (ra_defer_get_reg checked that) */
+    bool in_state;              /* a get_reg whose value stays at [state + state_off]
+                                 * until its last use (nothing writes the slot before) */
     int32_t state_off;
 };
 
@@ -94,12 +94,14 @@ void ra_save_for_call(struct ra *ra);
 struct x86_mem ra_slot_mem(const struct ra *ra, ir_temp t);
 /*
  * For the get_reg at the current insn: if its only use can read the state
- * slot directly as a memory operand (compares and ALU ops of the same width)
- * and nothing in between can write that slot, mark the temp in_state and
- * return true; the get_reg then emits nothing.
+ * slot directly as a memory operand (compares and ALU ops of the same width,
+ * or i32 ops of an i64 slot) and the slot keeps its value until then
+ * (in_state), return true; the get_reg then emits nothing.
  */
 bool ra_defer_get_reg(struct ra *ra, const struct ir_insn *get);
-/* t is a deferred get_reg not loaded into a register: its state operand */
+/* copy t's value into register r, wherever it is (r is not allocated) */
+void ra_load_into(struct ra *ra, int r, ir_temp t);
+/* t is an in_state get_reg not in a register right now: its state operand */
 static inline bool ra_state_mem(const struct ra *ra, ir_temp t, struct x86_mem *m)
 {
     const struct ra_temp *rt = &ra->t[t];
