@@ -6,12 +6,17 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "syscall/sys.h"
+
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452       /* Linux 6.6 */
+#endif
 
 SYS_PASS(read)
 SYS_PASS(write)
@@ -56,6 +61,15 @@ SYS_PASS(dup)
 SYS_PASS(mount)
 SYS_PASS(umount2)
 SYS_PASS(memfd_create)
+SYS_PASS(vmsplice)
+SYS_PASS(sync_file_range)
+SYS_PASS(syncfs)
+SYS_PASS(readahead)
+SYS_PASS(preadv2)
+SYS_PASS(pwritev2)
+SYS_PASS(fchmodat2)
+SYS_PASS(name_to_handle_at)
+SYS_PASS(open_by_handle_at)
 
 uint64_t path_remap(uint64_t guest_path, char *buf, size_t n)
 {
@@ -121,28 +135,53 @@ static int guest_path_is_self_exe(uint64_t addr)
     return path_is_self_exe(path);
 }
 
-int64_t sys_openat(void *cpu, const uint64_t *a)
+/* openat and openat2 after flag conversion: /proc/self/exe, the emulated
+ * /proc files, then the -L sysroot; how (a host struct open_how) or NULL */
+static int64_t openat_common(uint64_t dirfd, uint64_t gpath, uint64_t flags, uint64_t mode,
+                             struct open_how *how)
 {
-    uint64_t flags = open_flags_to_host(a[2]);
-    int self = guest_path_is_self_exe(a[1]);
+    char buf[PATH_MAX];
+    int self = guest_path_is_self_exe(gpath);
+    uint64_t hpath = gpath;
+    int64_t r;
 
     if (self < 0)
         return self;
-    if (self && sys_state.img.exe_path[0])
-        return host_syscall6(SYS_openat, AT_FDCWD, (uintptr_t)sys_state.img.exe_path, flags,
-                             a[3], 0, 0);
-    {
-        char buf[PATH_MAX];
-        int64_t r;
-
-        /* only absolute /proc paths are looked at: "/proc/" fits in 8 bytes */
-        if (guest_read(buf, a[1], 6) == 0 && !memcmp(buf, "/proc/", 6) &&
-            guest_read_str(buf, a[1], sizeof(buf)) > 0 && procfs_open(buf, flags, &r))
-            return r;
-
-        return host_syscall6(SYS_openat, a[0], path_remap(a[1], buf, sizeof(buf)), flags, a[3],
-                             0, 0);
+    if (self && sys_state.img.exe_path[0]) {
+        dirfd = AT_FDCWD;
+        hpath = (uintptr_t)sys_state.img.exe_path;
+    } else if (guest_read(buf, gpath, 6) == 0 && !memcmp(buf, "/proc/", 6) &&
+               guest_read_str(buf, gpath, sizeof(buf)) > 0 && procfs_open(buf, flags, &r)) {
+        /* only absolute /proc paths are looked at */
+        return r;
+    } else {
+        hpath = path_remap(gpath, buf, sizeof(buf));
     }
+    if (how)
+        return host_syscall6(SYS_openat2, dirfd, hpath, (uintptr_t)how, sizeof(*how), 0, 0);
+    return host_syscall6(SYS_openat, dirfd, hpath, flags, mode, 0, 0);
+}
+
+int64_t sys_openat(void *cpu, const uint64_t *a)
+{
+    return openat_common(a[0], a[1], open_flags_to_host(a[2]), a[3], NULL);
+}
+
+int64_t sys_openat2(void *cpu, const uint64_t *a)
+{
+    struct open_how how;
+    int err;
+
+    /* struct open_how may grow: the first version is what we know */
+    if (a[3] < sizeof(how))
+        return -EINVAL;
+    if (a[3] > sizeof(how))
+        return -E2BIG;
+    err = guest_read(&how, a[2], sizeof(how));
+    if (err)
+        return err;
+    how.flags = open_flags_to_host(how.flags);
+    return openat_common(a[0], a[1], how.flags, how.mode, &how);
 }
 
 int64_t sys_readlinkat(void *cpu, const uint64_t *a)
@@ -163,7 +202,12 @@ int64_t sys_readlinkat(void *cpu, const uint64_t *a)
         err = guest_write(a[2], sys_state.img.exe_path, len);
         return err ? err : (int64_t)len;
     }
-    return host_syscall(SYS_readlinkat, a);
+    {
+        char buf[PATH_MAX];
+
+        return host_syscall6(SYS_readlinkat, a[0], path_remap(a[1], buf, sizeof(buf)), a[2],
+                             a[3], 0, 0);
+    }
 }
 
 int64_t sys_close(void *cpu, const uint64_t *a)

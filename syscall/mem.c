@@ -179,6 +179,11 @@ SYS_PASS(msync)
 SYS_PASS(mlock)
 SYS_PASS(munlock)
 SYS_PASS(mincore)
+SYS_PASS(mlockall)
+SYS_PASS(munlockall)
+SYS_PASS(mlock2)
+/* guest threads are host threads: the host's barrier is the guest's */
+SYS_PASS(membarrier)
 
 /* riscv_flush_icache(start, end, flags): the guest wrote code */
 int64_t sys_riscv_flush_icache(void *cpu, const uint64_t *a)

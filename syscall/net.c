@@ -1,5 +1,6 @@
 /*
- * Sockets.  sockaddr, msghdr, iovec, cmsghdr and the SOCK_ and MSG_ flags
+ * Sockets.  sockaddr, msghdr, mmsghdr, iovec, cmsghdr (so SCM_RIGHTS and
+ * SCM_CREDENTIALS with struct ucred), and the SOCK_, MSG_ and SO_ values
  * agree between 64-bit asm-generic and x86-64, so these pass through.
  * (Socket options with struct arguments are passed as is: the common ones,
  * timeval and linger, also agree.)
@@ -22,3 +23,5 @@ SYS_PASS(getsockopt)
 SYS_PASS(shutdown)
 SYS_PASS(sendmsg)
 SYS_PASS(recvmsg)
+SYS_PASS(sendmmsg)
+SYS_PASS(recvmmsg)

@@ -60,6 +60,38 @@ SYS_PASS(getcpu)
 SYS_PASS(sysinfo)
 SYS_PASS(sethostname)
 SYS_PASS(capget)
+SYS_PASS(capset)
+SYS_PASS(unshare)
+SYS_PASS(setns)
+SYS_PASS(kcmp)
+SYS_PASS(process_vm_readv)
+SYS_PASS(process_vm_writev)
+SYS_PASS(sched_rr_get_interval)
+SYS_PASS(sched_setattr)
+SYS_PASS(sched_getattr)
+SYS_PASS(pidfd_open)
+SYS_PASS(pidfd_send_signal)
+SYS_PASS(pidfd_getfd)
+SYS_PASS(setdomainname)
+SYS_PASS(vhangup)
+SYS_PASS(acct)
+SYS_PASS(syslog)
+
+/* Deliberately absent features that libcs probe for and fall back from
+ * (io_uring, rseq): -ENOSYS without an unimp log line. */
+int64_t sys_nosys(void *cpu, const uint64_t *a)
+{
+    return -ENOSYS;
+}
+
+/* A filter written for the guest's syscall numbers would be applied by the
+ * host kernel to the runner's x86-64 calls: refused. */
+int64_t sys_seccomp(void *cpu, const uint64_t *a)
+{
+    exec_log(LOG_UNIMP, "seccomp: operation %u refused (filters would apply to the runner)\n",
+             (unsigned)a[0]);
+    return -EINVAL;
+}
 SYS_PASS(wait4)
 SYS_PASS(waitid)
 SYS_PASS(futex)
@@ -137,8 +169,24 @@ int64_t sys_prctl(void *cpu, const uint64_t *a)
     case PR_SET_KEEPCAPS:
     case PR_GET_KEEPCAPS:
         return host_syscall(SYS_prctl, a);
+    case PR_GET_SECCOMP:
+    case PR_CAPBSET_READ:
+    case PR_CAPBSET_DROP:
+    case PR_CAP_AMBIENT:
+    case PR_SET_PTRACER:
+    case PR_GET_THP_DISABLE:
+    case PR_SET_THP_DISABLE:
+    case PR_GET_TID_ADDRESS:
+    case PR_SET_SECUREBITS:
+    case PR_GET_SECUREBITS:
+    case PR_SET_VMA:
+        return host_syscall(SYS_prctl, a);
+    case PR_SET_SECCOMP:
+        exec_log(LOG_UNIMP, "prctl: PR_SET_SECCOMP refused (filters would apply to the "
+                 "runner)\n");
+        return -EINVAL;
     default:
-        /* the rest change the runner too (seccomp, mm fields) or are
+        /* the rest change the runner too (mm fields) or are
          * architecture-specific: not passed on */
         exec_log(LOG_UNIMP, "prctl: option %d not supported\n", (int)a[0]);
         return -EINVAL;

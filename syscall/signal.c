@@ -355,22 +355,23 @@ int64_t sys_pselect6(void *cpu, const uint64_t *a)
                                           (uintptr_t)hpair));
 }
 
-/* epoll_pwait's mask (poll.c converts the events) */
-int64_t signal_epoll_pwait(const uint64_t *a, void *events, int max)
+/* epoll_pwait's and epoll_pwait2's mask (poll.c converts the events); nr
+ * says which, a[3] being an int timeout or a struct timespec pointer */
+int64_t signal_epoll_pwait(long nr, const uint64_t *a, void *events, int max)
 {
     struct sys_thread *t = self();
     uint64_t m, hm;
 
     if (!a[4])
-        return host_syscall6(SYS_epoll_pwait, a[0], (uintptr_t)events, (uint64_t)max, a[3], 0, 8);
+        return host_syscall6(nr, a[0], (uintptr_t)events, (uint64_t)max, a[3], 0, 8);
     if (a[5] != 8)
         return -EINVAL;
     if (guest_read(&m, a[4], 8))
         return -EFAULT;
     mask_swap_begin(t, m);
     hm = host_mask_of(m);
-    return mask_swap_end(t, host_syscall6(SYS_epoll_pwait, a[0], (uintptr_t)events,
-                                          (uint64_t)max, a[3], (uintptr_t)&hm, 8));
+    return mask_swap_end(t, host_syscall6(nr, a[0], (uintptr_t)events, (uint64_t)max, a[3],
+                                          (uintptr_t)&hm, 8));
 }
 
 SYS_PASS(kill)

@@ -11,8 +11,14 @@
 #include "syscall/sys.h"
 #include "syscall/target.h"
 
-SYS_PASS(statfs)
 SYS_PASS(fstatfs)
+
+int64_t sys_statfs(void *cpu, const uint64_t *a)
+{
+    char buf[PATH_MAX];
+
+    return host_syscall6(SYS_statfs, path_remap(a[0], buf, sizeof(buf)), a[1], 0, 0, 0, 0);
+}
 
 int64_t sys_statx(void *cpu, const uint64_t *a)
 {

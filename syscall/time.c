@@ -1,6 +1,7 @@
 /*
  * Clocks, timers and sleeps.  struct timespec, timeval, itimerspec,
- * itimerval, tms and sigevent agree between 64-bit asm-generic and x86-64.
+ * itimerval, tms, sigevent and timex agree between 64-bit asm-generic and
+ * x86-64.
  */
 #include "syscall/sys.h"
 
@@ -20,3 +21,6 @@ SYS_PASS(timer_delete)
 SYS_PASS(timerfd_create)
 SYS_PASS(timerfd_settime)
 SYS_PASS(timerfd_gettime)
+SYS_PASS(clock_settime)
+SYS_PASS(clock_adjtime)
+SYS_PASS(adjtimex)
