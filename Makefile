@@ -31,7 +31,7 @@ BUILT_GUESTS := $(foreach g,$(GUESTS),$(if $(wildcard isa/$(g)/*.c),$(g)))
 RUNNERS  := $(BUILT_GUESTS:%=$(B)/runtime-%)
 
 .PHONY: all deps check check-long run install clean guest-progs demo-progs bench
-all: $(RUNNERS)
+all: $(RUNNERS) $(B)/runtime-binfmt
 
 # V=1 shows the full commands
 Q := $(if $(V),,@)
@@ -41,18 +41,27 @@ $(B)/%.o: %.c
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 define runner_rule
-$(B)/runtime-$(1): $(B)/runtime/main.o $(B)/runtime/guest-$(1).o $(CORE_OBJS) $(call isa_objs,$(1))
+$(B)/runtime-$(1): $(B)/runtime/main.o $(B)/runtime/guest-$(1).o $(B)/runtime/binfmt_flags.o $(CORE_OBJS) $(call isa_objs,$(1))
 	$$(if $$(Q),@echo "  LINK    $$@")
 	$$(Q)$$(CC) $$(RUNNER_LDFLAGS) -o $$@ $$^ $$(LIBS)
 endef
 $(foreach g,$(BUILT_GUESTS),$(eval $(call runner_rule,$(g))))
 
+# runtime-binfmt (binfmt/): registers the runners with binfmt_misc; static
+# like them, so that it runs in any chroot
+BINFMT_OBJS := $(patsubst %.c,$(B)/%.o,$(filter-out binfmt/main.c,$(wildcard binfmt/*.c)))
+$(B)/runtime-binfmt: $(B)/binfmt/main.o $(BINFMT_OBJS)
+	$(if $(Q),@echo "  LINK    $@")
+	$(Q)$(CC) $(RUNNER_LDFLAGS) -o $@ $^
+
 # ---- unit tests: <module>/tests/test_*.c, linked against the core (and the
 # front-end when the module is isa/<arch>) ----
 UNIT_SRCS  := $(wildcard translate/tests/test_*.c loader/tests/test_*.c syscall/tests/test_*.c \
+                         binfmt/tests/test_*.c \
                          $(foreach g,$(BUILT_GUESTS),isa/$(g)/tests/test_*.c))
 UNIT_BINS  := $(UNIT_SRCS:%.c=$(B)/%)
-unit_extra  = $(if $(filter isa/%,$(1)),$(call isa_objs,$(word 2,$(subst /, ,$(1)))))
+unit_extra  = $(if $(filter isa/%,$(1)),$(call isa_objs,$(word 2,$(subst /, ,$(1))))) \
+              $(if $(filter binfmt/%,$(1)),$(BINFMT_OBJS) $(B)/runtime/binfmt_flags.o)
 define unit_rule
 $(B)/$(1:%.c=%): $(B)/$(1:%.c=%.o) $(CORE_OBJS) $(call unit_extra,$(1))
 	$$(if $$(Q),@echo "  LINK    $$@")
@@ -108,6 +117,9 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(RUNNERS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 755 $(B)/runtime-binfmt $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 644 man/runtime-binfmt.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 
 clean:
 	rm -rf $(B)

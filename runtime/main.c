@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "loader/loader.h"
+#include "runtime/binfmt_flags.h"
 #include "runtime/runtime.h"
 #include "syscall/syscall.h"
 #include "translate/exec.h"
@@ -364,9 +365,15 @@ int main(int argc, char **argv)
         if (strncmp(*e, "RUNTIME_", 8))
             env_set(&o, *e);
 
+    /* started by binfmt_misc: see binfmt_flags.h for the layout, and why
+     * RUNTIME_* is ignored when the credentials changed */
+    struct binfmt_start bs;
+    binfmt_start_read(&bs);
+
     exec_config.guest = runtime_guest.desc;
-    parse_env_vars(&o);
-    int first = parse_args(argc, argv, &o);
+    if (!bs.secure)
+        parse_env_vars(&o);
+    int first = bs.by_kernel ? 1 : parse_args(argc, argv, &o);
     /* "-cpu help" and "-d help" answer without a program */
     if (o.cpu)
         check_cpu(o.cpu);
@@ -399,6 +406,7 @@ int main(int argc, char **argv)
 
     const char *path = argv[first];
     char **guest_argv = &argv[first];
+    int guest_argc = binfmt_start_guest_argv(&bs, argc - first, &guest_argv);
     if (o.argv0)
         guest_argv[0] = (char *)o.argv0;
 
@@ -408,7 +416,7 @@ int main(int argc, char **argv)
         .platform = runtime_guest.platform,
         .hwcap = runtime_guest.hwcap ? runtime_guest.hwcap() : 0,
         .hwcap2 = runtime_guest.hwcap2 ? runtime_guest.hwcap2() : 0,
-        .argc = argc - first,
+        .argc = guest_argc,
         .argv = guest_argv,
         .envp = o.env,
         .execfn = path,
@@ -420,11 +428,13 @@ int main(int argc, char **argv)
     syscall_snapshot_runner_memory();
 
     static struct guest_image img;
-    char err[512];
-    if (loader_load(path, &lo, &img, err, sizeof(err)) < 0) {
+    char err[512], fdpath[64];
+    if (loader_load(binfmt_start_load_path(&bs, path, fdpath, sizeof(fdpath)), &lo, &img, err,
+                    sizeof(err)) < 0) {
         fprintf(stderr, "%s: %s\n", prog, err);
         return 1;
     }
+    binfmt_start_finish(&bs, &img);
 
     struct syscall_guest sg = {
         .uname_machine = runtime_guest.name,
