@@ -60,3 +60,11 @@ compare() {
 @test "/proc/self: cmdline, environ, auxv, maps (runner hidden), stat, cpuinfo match the program" {
     compare proc_self a "b c"
 }
+
+@test "files: fcntl locks across processes, statx, statfs, the *at family, getdents64, memfd, splice family, xattrs" {
+    compare files
+}
+
+@test "events: poll/ppoll/select/pselect6, epoll incl. epoll_pwait2 (event layout), eventfd, timerfd, signalfd, inotify" {
+    compare events
+}

@@ -322,15 +322,16 @@ int64_t sys_ppoll(void *cpu, const uint64_t *a)
     struct sys_thread *t = self();
     uint64_t m, hm;
 
-    if (!a[2])
+    /* ppoll(fds, nfds, timeout, sigmask, sigsetsize) */
+    if (!a[3])
         return host_syscall(SYS_ppoll, a);
-    if (a[3] != 8)
+    if (a[4] != 8)
         return -EINVAL;
-    if (guest_read(&m, a[2], 8))
+    if (guest_read(&m, a[3], 8))
         return -EFAULT;
     mask_swap_begin(t, m);
     hm = host_mask_of(m);
-    return mask_swap_end(t, host_syscall6(SYS_ppoll, a[0], a[1], (uintptr_t)&hm, 8, 0, 0));
+    return mask_swap_end(t, host_syscall6(SYS_ppoll, a[0], a[1], a[2], (uintptr_t)&hm, 8, 0));
 }
 
 int64_t sys_pselect6(void *cpu, const uint64_t *a)
