@@ -68,3 +68,7 @@ compare() {
 @test "events: poll/ppoll/select/pselect6, epoll incl. epoll_pwait2 (event layout), eventfd, timerfd, signalfd, inotify" {
     compare events
 }
+
+@test "tty ioctls on a pty: TIOCGPTN/TIOCSPTLCK, TCGETS/TCSETS*, winsize, FIONREAD, FIONBIO, FIOCLEX, TCFLSH, TIOCSCTTY/TIOCGPGRP/TIOCSPGRP/TIOCNOTTY, unknown is ENOTTY" {
+    compare tty
+}
