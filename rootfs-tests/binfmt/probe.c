@@ -1,11 +1,13 @@
 /*
  * A guest program for rootfs-tests/binfmt.bats: prints what a binfmt_misc
  * start changes, one key=value per line: the machine, argv, the
- * credentials, AT_SECURE and how many descriptors above 2 are open.
+ * credentials, AT_SECURE, how many descriptors above 2 are open, and
+ * $INJECTED (set through RUNTIME_SET_ENV by the tests).
  * "probe exec PATH ARGS..." execs PATH instead (a guest's own execve).
  */
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/utsname.h>
@@ -31,5 +33,6 @@ int main(int argc, char **argv)
     printf("uid=%d euid=%d\n", (int)getuid(), (int)geteuid());
     printf("secure=%lu\n", getauxval(AT_SECURE));
     printf("fds=%d\n", fds);
+    printf("injected=%s\n", getenv("INJECTED") ? getenv("INJECTED") : "");
     return 0;
 }
