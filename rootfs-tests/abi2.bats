@@ -72,3 +72,7 @@ compare() {
 @test "tty ioctls on a pty: TIOCGPTN/TIOCSPTLCK, TCGETS/TCSETS*, winsize, FIONREAD, FIONBIO, FIOCLEX, TCFLSH, TIOCSCTTY/TIOCGPGRP/TIOCSPGRP/TIOCNOTTY, unknown is ENOTTY" {
     compare tty
 }
+
+@test "sockets: SCM_RIGHTS, SCM_CREDENTIALS, SO_PEERCRED, TCP and UDP loopback, sendmmsg/recvmmsg, socket options" {
+    compare sockets
+}
