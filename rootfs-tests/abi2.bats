@@ -76,3 +76,7 @@ compare() {
 @test "sockets: SCM_RIGHTS, SCM_CREDENTIALS, SO_PEERCRED, TCP and UDP loopback, sendmmsg/recvmmsg, socket options" {
     compare sockets
 }
+
+@test "processes: wait4/waitid, prctl, personality, rlimits, rusage, sessions, sysinfo, capget, affinity/getcpu, SysV IPC" {
+    compare procs
+}

@@ -283,6 +283,10 @@ static void test_strace(void)
     call(NR_close, (uint64_t)-1, 0, 0, 0);
     call(NR_openat, (uint64_t)AT_FDCWD, P("/no\"such"), 0, 0);
     ok(call(NR_perf_event_open, 0, 0, 0, 0) == -ENOSYS, "unimplemented syscall is -ENOSYS");
+    ok(call(277 /* seccomp */, 1, 0, 0, 0) == -EINVAL, "seccomp filters are refused with EINVAL");
+    ok(call(167 /* prctl */, 22 /* PR_SET_SECCOMP */, 2, 0, 0) == -EINVAL,
+       "PR_SET_SECCOMP is refused with EINVAL");
+    ok(call(293 /* rseq */, 0, 0, 0, 0) == -ENOSYS, "rseq is -ENOSYS");
     call(NR_write, 1, P(""), 0, 0);
     exec_config.log_mask = 0;
     exec_config.log = NULL;
@@ -300,6 +304,9 @@ static void test_strace(void)
     ok(strstr(text, "Unsupported syscall: 241 (perf_event_open)") != NULL,
        "-d unimp names the missing syscall from libseccomp");
     ok(strstr(text, "perf_event_open(") != NULL, "strace prints unknown syscalls by name");
+    ok(strstr(text, "seccomp: operation 1 refused") != NULL, "-d unimp logs the seccomp refusal");
+    ok(strstr(text, "prctl: PR_SET_SECCOMP refused") != NULL, "-d unimp logs PR_SET_SECCOMP");
+    ok(strstr(text, "Unsupported syscall: 293") == NULL, "rseq's ENOSYS is deliberate: not logged");
 }
 
 int main(void)
@@ -308,7 +315,7 @@ int main(void)
     int fd = mkstemp(exe);
     void *brk_area;
 
-    printf("1..45\n");
+    printf("1..51\n");
     if (fd < 0 || write(fd, "#!/bin/true\n", 12) != 12)
         return 1;
     close(fd);
@@ -329,8 +336,8 @@ int main(void)
     test_logfd_ioctl();
     test_strace();
     unlink(exe);
-    if (n_test != 45) {
-        printf("# planned 45 tests, ran %d\n", n_test);
+    if (n_test != 51) {
+        printf("# planned 51 tests, ran %d\n", n_test);
         n_fail++;
     }
     return n_fail != 0;
