@@ -366,6 +366,12 @@ static int64_t exec_guest(int dirfd, uint64_t gpath, uint64_t gargv, uint64_t ge
         char *name, *arg;
 
         if (exec_is_guest_elf(hdr[depth])) {
+            /* inside a chroot the runner's own path may not exist: the
+             * kernel's binfmt_misc handler (F flag) then starts the runner */
+            if (access(exec_runner_path, X_OK)) {
+                close(fd);
+                goto host;
+            }
             prog = exec_child_path(fd, depth ? AT_FDCWD : dirfd, prog, cbuf, sizeof(cbuf));
             close(fd);
             if (!prog)
