@@ -772,6 +772,40 @@ static void test_peephole(void)
                     (void)mem;
                 }
 
+    /* sext32 of what is already sign-extended is a copy; of anything else not */
+    for (int src = 0; src < 5; src++) {
+        static uint32_t word = 0x80000001u;
+        ir_block_init(&blk, 0x1000);
+        ir_temp p = ir_movi(&blk, IR_I64, (uint64_t)(uintptr_t)&word);
+        ir_temp g = ir_get_reg(&blk, IR_I64, R(0));
+        ir_temp x;
+        switch (src) {
+        case 0: x = ir_ld(&blk, IR_I64, IR_MEM_32 | IR_MEM_SIGN, p, 0); break;
+        case 1: x = ir_ld(&blk, IR_I64, IR_MEM_32, p, 0); break;
+        case 2: x = ir_unop(&blk, IR_sext32, IR_I64, ir_add(&blk, IR_I64, g, g)); break;
+        case 3: x = ir_unop(&blk, IR_sext16, IR_I64, g); break;
+        default: x = ir_add(&blk, IR_I64, g, g); break;
+        }
+        ir_temp y = ir_unop(&blk, IR_sext32, IR_I64, x);
+        ir_set_reg(&blk, IR_I64, R(1), ir_add(&blk, IR_I64, y, ir_movi(&blk, IR_I64, 1)));
+        ir_set_reg(&blk, IR_I64, R(2), x);
+        ir_exit_trap(&blk, 1, 0);
+        struct tstate st = { .r = { 0x40000000c0008000ull } };
+        run(&st, compile());
+        uint64_t g0 = 0x40000000c0008000ull, xv;
+        switch (src) {
+        case 0: xv = 0xffffffff80000001ull; break;
+        case 1: xv = 0x80000001ull; break;
+        case 2: xv = (uint64_t)(int64_t)(int32_t)(g0 + g0); break;
+        case 3: xv = (uint64_t)(int64_t)(int16_t)g0; break;
+        default: xv = g0 + g0; break;
+        }
+        uint64_t want = (uint64_t)(int64_t)(int32_t)xv + 1;
+        ok(st.r[1] == want && st.r[2] == xv, "sext32 of %s",
+           (const char *[]){ "ld.m32s", "ld.m32 (not redundant)", "sext32", "sext16",
+                             "add.i64 (not redundant)" }[src]);
+    }
+
     /* i32 ops reading trunc32 of i64 values with junk in the upper half */
     static const enum ir_opcode ops[] = {
         IR_add, IR_sub, IR_and, IR_or, IR_xor, IR_andn, IR_orn, IR_xnor, IR_mul,

@@ -234,6 +234,40 @@ static void block_call(void)
     ir_exit_tb(&blk, 0x3010);
 }
 
+/* sha256's rotation of working variables: sext.w (addiw x, 0) moves */
+static void block_shuffle(void)
+{
+    ir_block_init(&blk, 0x5000);
+    for (int k = 0; k < 4; k++)
+        ir_set_reg(&blk, IR_I64, R(k + 1),
+                   ir_unop(&blk, IR_sext32, IR_I64, ir_get_reg(&blk, IR_I64, R(k + 10))));
+    ir_temp s = ir_unop(&blk, IR_sext32, IR_I64,
+                        ir_add(&blk, IR_I64, ir_get_reg(&blk, IR_I64, R(20)),
+                               ir_get_reg(&blk, IR_I64, R(21))));
+    ir_set_reg(&blk, IR_I64, R(5), ir_unop(&blk, IR_sext32, IR_I64, s));
+    ir_exit_tb(&blk, 0x5010);
+}
+
+static void test_shuffle(void)
+{
+    struct listing l;
+    block_shuffle();
+    void *code = compile_body(&l);
+    pin("sext.w register moves", &l, 13, 60);
+    ok(count_mnemonic(&l, "movsxd") == 5, "sext.w moves: one extending load each, no re-extension");
+    struct tstate s = { 0 };
+    for (int k = 0; k < 4; k++)
+        s.r[k + 10] = 0x1234567880000000ull + (uint64_t)k;
+    s.r[20] = 0x7fffffff;
+    s.r[21] = 1;
+    jit_enter(&s, code, jcache);
+    bool good = s.r[5] == 0xffffffff80000000ull;
+    for (int k = 0; k < 4; k++)
+        good = good && s.r[k + 1] == 0xffffffff80000000ull + (uint64_t)k;
+    ok(good, "sext.w register moves: values");
+    listing_free(&l);
+}
+
 static uint8_t table[0x400 + 1024];
 static uint8_t buf[64];
 
@@ -401,7 +435,7 @@ int main(void)
         printf("1..1\nnot ok 1 - jit_init and capstone\n");
         return 1;
     }
-    printf("1..19\n");
+    printf("1..22\n");
     struct x86_features native = x86_host;
     x86_host = (struct x86_features){ .lzcnt = true, .bmi1 = true, .bmi2 = true, .popcnt = true };
     /* none of these blocks contains an op whose code depends on the features
@@ -413,6 +447,7 @@ int main(void)
     test_call();
     test_patched_chain();
     test_interrupt_check();
+    test_shuffle();
     x86_host = native;
     cs_close(&cs);
     return n_fail != 0;

@@ -300,6 +300,20 @@ static void cg_unary(struct cg *cg, const struct ir_insn *i)
         ra->t[i->out].val = ra_const(ra, a);
         return;
     }
+    struct x86_mem m;
+    if (i->op != IR_mov && i->op != IR_neg && i->op != IR_not && i->op != IR_bswap &&
+        ra_state_mem(ra, a, &m)) {
+        /* a width change of a guest register: one extending load */
+        static const enum x86_load kind[] = {
+            [IR_sext8] = X86_LD8S, [IR_sext16] = X86_LD16S, [IR_sext32] = X86_LD32S,
+            [IR_zext8] = X86_LD8U, [IR_zext16] = X86_LD16U, [IR_zext32] = X86_LD32,
+            [IR_trunc32] = X86_LD32,
+        };
+        ra_release_dead(ra);
+        int out = ra_alloc_out(ra, i->out, -1, 0);
+        x86_load(b, kind[i->op], w, out, m);
+        return;
+    }
     int ar = ra_reg(ra, a, 0);
     ra_release_dead(ra);
     int out = ra_alloc_out(ra, i->out, ar, 0);

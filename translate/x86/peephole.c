@@ -10,6 +10,7 @@
  *  - 32-bit reads.  *W instructions arrive as trunc32 + an i32 op.  An op
  *    that reads only the low 32 bits of its operands can take the i64 temp
  *    directly, so the `mov r32, r32` of the trunc32 disappears.
+ *  - Repeated sign extension: sext32 of a value that already is one.
  *
  * The copy stays valid SSA; liveness is computed on it.  Only the backend
  * sees it: the interpreter and the optimiser are unaffected.
@@ -222,6 +223,43 @@ static void sweep(struct ir_block *b)
     b->n_insns = w;
 }
 
+/* Is t's i64 value already the sign extension of its low 32 bits? */
+static bool is_sext32(const struct ir_block *b, ir_temp t)
+{
+    const struct ir_insn *d = def_of(b, t);
+    if (!d || d->type != IR_I64)
+        return false;
+    switch (d->op) {
+    case IR_sext32: case IR_sext16: case IR_sext8:
+        return true;
+    case IR_ld:
+        return (d->mem & IR_MEM_SIGN) && (d->mem & IR_MEM_SIZE_MASK) <= IR_MEM_32;
+    default:
+        return false;
+    }
+}
+
+/* sext32 of a value that is already sign-extended from 32 bits is a copy:
+ * its uses read the input instead (riscv64 code re-extends often, e.g. the
+ * sext.w of a value an addw produced) */
+static void drop_resext(struct ir_block *b)
+{
+    static ir_temp alias[IR_MAX_TEMPS];
+    for (uint32_t t = 0; t < b->n_temps; t++)
+        alias[t] = (ir_temp)t;
+    for (uint32_t n = 0; n < b->n_insns; n++) {
+        struct ir_insn *i = &b->insns[n];
+        unsigned n_in = ir_op_info[i->op].n_in;
+        for (unsigned k = 0; k < n_in; k++)
+            i->in[k] = alias[i->in[k]];
+        if (i->op == IR_sext32 && i->type == IR_I64 && b->temp_type[i->in[0]] == IR_I64 &&
+            is_sext32(b, i->in[0]))
+            alias[i->out] = i->in[0];
+        if (i->out != IR_NO_TEMP)
+            def_at[i->out] = (int16_t)n;
+    }
+}
+
 unsigned x86_insn_inputs(const struct ir_insn *i, ir_temp in[4])
 {
     unsigned n = 0;
@@ -248,6 +286,9 @@ void x86_peephole(struct ir_block *out, const struct ir_block *in)
         if (out->insns[n].op == IR_ld || out->insns[n].op == IR_st)
             out->insns[n].mem &= (uint8_t)~X86_MEM_INDEXED;
 
+    for (uint32_t t = 0; t < out->n_temps; t++)
+        def_at[t] = -1;
+    drop_resext(out);
     count_uses(out);
     forward_trunc32(out);
     fold_addresses(out);

@@ -343,6 +343,9 @@ bool ra_defer_get_reg(struct ra *ra, const struct ir_insn *get)
         break;
     case IR_add: case IR_sub: case IR_and: case IR_or: case IR_xor:
         break;
+    case IR_sext8: case IR_sext16: case IR_sext32:
+    case IR_zext8: case IR_zext16: case IR_zext32: case IR_trunc32:
+        return true;            /* an extending load of the slot's low bytes */
     default:
         return false;
     }
