@@ -80,3 +80,120 @@ compare() {
 @test "processes: wait4/waitid, prctl, personality, rlimits, rusage, sessions, sysinfo, capget, affinity/getcpu, SysV IPC" {
     compare procs
 }
+
+# ---- real software: Debian's arm64 coreutils (dynamic, glibc) against the
+# host's amd64 coreutils of the same version, in the same directory ----
+
+# deb_setup: skip unless the sysroot is cached (ABI2_FETCH=1 builds it)
+deb_setup() {
+    DEB_ROOT=${RUNTIME_CACHE:-/var/cache/runtime}/sysroot-arm64
+    if [ ! -x "$DEB_ROOT/usr/bin/sort" ] && [ "${ABI2_FETCH:-0}" = 1 ]; then
+        rootfs-tests/abi2/debian-arm64.sh >/dev/null || return 1
+    fi
+    [ -x "$DEB_ROOT/usr/bin/sort" ] ||
+        skip "no Debian arm64 sysroot in $DEB_ROOT (run rootfs-tests/abi2/debian-arm64.sh or set ABI2_FETCH=1)"
+    case " $ABI_GUESTS " in *" aarch64 "*) ;; *) skip "aarch64 not among ABI_GUESTS" ;; esac
+    DEB_RUNNER=$(realpath "${BUILD:-build}/runtime-aarch64")
+    DEB_DIR=$BATS_TEST_TMPDIR/work
+    mkdir -p "$DEB_DIR"
+    # deterministic inputs
+    seq 1 3000 | awk '{ printf "%d line %x %s\n", ($1 * 7919) % 3001, $1 * 31, ($1 % 3) ? "b" : "a" }' \
+        >"$DEB_DIR/in.txt"
+    printf 'alpha\nbeta\ngamma\n' >"$DEB_DIR/small.txt"
+}
+
+# deb_compare TOOL ARGS...: /usr/bin/TOOL natively and the sysroot's TOOL
+# under the runner, same stdout+stderr and exit status (a fresh copy of
+# the inputs each time, so tools that write see the same files)
+deb_compare() {
+    local tool=$1 gtool rc_n=0 rc_g=0
+    shift
+    gtool=$DEB_ROOT/usr/bin/$tool
+    [ -x "$gtool" ] || gtool=$DEB_ROOT/bin/$tool
+    rm -rf "$DEB_DIR.n" "$DEB_DIR.g"
+    cp -a "$DEB_DIR" "$DEB_DIR.n"
+    cp -a "$DEB_DIR" "$DEB_DIR.g"
+    (cd "$DEB_DIR.n" && timeout -k 5 60 "$tool" "$@") >"$BATS_TEST_TMPDIR/n.out" 2>&1 || rc_n=$?
+    (cd "$DEB_DIR.g" && timeout -k 5 60 "$DEB_RUNNER" -L "$DEB_ROOT" "$gtool" "$@") \
+        >"$BATS_TEST_TMPDIR/g.out" 2>&1 || rc_g=$?
+    # error messages name the program: the guest's is the sysroot path
+    sed -i "s|$DEB_ROOT/usr/bin/||; s|$DEB_ROOT/bin/||; s|$DEB_DIR.g|DIR|g" "$BATS_TEST_TMPDIR/g.out"
+    sed -i "s|$DEB_DIR.n|DIR|g" "$BATS_TEST_TMPDIR/n.out"
+    # and what a tool wrote must match too
+    (cd "$DEB_DIR.n" && find . -printf '%p %s %M\n' | sort && cat -- * 2>/dev/null | md5sum) \
+        >>"$BATS_TEST_TMPDIR/n.out"
+    (cd "$DEB_DIR.g" && find . -printf '%p %s %M\n' | sort && cat -- * 2>/dev/null | md5sum) \
+        >>"$BATS_TEST_TMPDIR/g.out"
+    if ! diff -u "$BATS_TEST_TMPDIR/n.out" "$BATS_TEST_TMPDIR/g.out" >&2 || [ "$rc_n" != "$rc_g" ]; then
+        echo "$tool $*: exit status native $rc_n, guest $rc_g" >&2
+        return 1
+    fi
+}
+
+@test "debian arm64 coreutils: sort, uniq, wc, md5sum, sha256sum, sha512sum, cksum, base64, od" {
+    deb_setup
+    deb_compare sort -n in.txt
+    deb_compare sort -t' ' -k3,3 -k1,1nr in.txt
+    deb_compare sort --parallel=2 -S 64K in.txt
+    deb_compare uniq -c small.txt
+    deb_compare wc in.txt small.txt
+    deb_compare md5sum in.txt small.txt
+    deb_compare sha256sum in.txt
+    deb_compare sha512sum in.txt
+    deb_compare cksum in.txt
+    deb_compare base64 in.txt
+    deb_compare od -Ax -tx1z -N64 in.txt
+}
+
+@test "debian arm64 coreutils: text tools (head, tail, cut, tr, paste, join, nl, tac, fold, expand, split)" {
+    deb_setup
+    deb_compare head -n 5 in.txt
+    deb_compare tail -c 100 in.txt
+    deb_compare cut -d' ' -f1,3 in.txt
+    deb_compare tr a-z A-Z small.txt
+    deb_compare paste small.txt small.txt
+    deb_compare nl small.txt
+    deb_compare tac small.txt
+    deb_compare fold -w 7 in.txt
+    deb_compare split -n 3 in.txt part.
+    deb_compare join small.txt small.txt
+}
+
+@test "debian arm64 coreutils: files (ls -la, stat, cp -a, mv, ln, readlink, du, df, touch, chmod, mkdir -p, rm -r)" {
+    deb_setup
+    touch -d '2020-02-02 12:00:00' "$DEB_DIR/small.txt"
+    mkdir -p "$DEB_DIR/sub/deeper"
+    ln -s ../small.txt "$DEB_DIR/sub/link"
+    deb_compare ls -la --time-style=long-iso sub
+    deb_compare ls -lR --time-style=+%s
+    deb_compare stat -c '%n %s %a %F %Y' small.txt sub sub/link
+    deb_compare stat -L -c '%n %s' sub/link
+    deb_compare cp -av small.txt copy.txt
+    deb_compare mv -v small.txt moved.txt
+    deb_compare ln -sv in.txt newlink
+    deb_compare readlink -f sub/link
+    deb_compare du -ab sub
+    deb_compare touch -d '2001-01-01' small.txt
+    deb_compare chmod -v 0600 small.txt
+    deb_compare mkdir -pv a/b/c
+    deb_compare rm -rv sub
+    deb_compare df -P --output=fstype,target .
+}
+
+@test "debian arm64 coreutils: environment and numbers (date, factor, seq, expr, printf, numfmt, env, id, nproc, timeout)" {
+    deb_setup
+    deb_compare date -u -d @1234567890 '+%F %T %A %j'
+    TZ=UTC deb_compare date -d '2024-02-29 + 1 year'
+    deb_compare factor 1234567890123 600851475143
+    deb_compare seq -f '%.3f' 0 0.25 2
+    deb_compare expr 12345 \* 6789
+    deb_compare printf '%08.3f|%x|%s\n' 3.14159 255 word
+    deb_compare numfmt --to=iec 123456789
+    deb_compare env -i A=1 B=2 env
+    deb_compare id -u
+    deb_compare nproc
+    deb_compare timeout 0.2 sleep 3
+    deb_compare sleep 0.05
+    deb_compare true
+    deb_compare false
+}

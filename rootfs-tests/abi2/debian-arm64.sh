@@ -1,0 +1,35 @@
+#!/bin/bash
+# Assemble a small Debian arm64 sysroot from real packages (coreutils and
+# the libraries it links) in a cache outside the clone; nothing here is
+# ever committed.  Idempotent.  Prints the sysroot path on success; on
+# failure one line with the reason, exit 1.
+#   RUNTIME_CACHE (default /var/cache/runtime)/sysroot-arm64
+set -u
+cache=${RUNTIME_CACHE:-/var/cache/runtime}
+root=$cache/sysroot-arm64
+debs=$cache/debs-arm64
+pkgs="coreutils libc6 libacl1 libattr1 libcap2 libgmp10 libselinux1 libssl3 libpcre2-8-0"
+fail() { echo "debian-arm64.sh: $*" >&2; exit 1; }
+
+if [ -x "$root/usr/bin/sort" ] && [ -e "$root/lib/ld-linux-aarch64.so.1" ]; then
+    echo "$root"
+    exit 0
+fi
+mkdir -p "$debs" 2>/dev/null || fail "cannot create $debs"
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    dpkg --add-architecture arm64 2>/dev/null || fail "cannot add dpkg architecture arm64 (need root)"
+    apt-get update -qq >/dev/null 2>&1 || fail "apt-get update failed (no network?)"
+fi
+for p in $pkgs; do
+    ls "$debs/${p}_"*_arm64.deb >/dev/null 2>&1 && continue
+    (cd "$debs" && apt-get download -qq "$p:arm64" >/dev/null 2>&1) ||
+        fail "apt-get download $p:arm64 failed (no network?)"
+done
+rm -rf "$root.tmp"
+mkdir -p "$root.tmp"
+for d in "$debs"/*_arm64.deb; do
+    dpkg-deb -x "$d" "$root.tmp" || fail "dpkg-deb -x $d failed"
+done
+rm -rf "$root"
+mv "$root.tmp" "$root"
+echo "$root"
