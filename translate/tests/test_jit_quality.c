@@ -428,6 +428,25 @@ static void test_interrupt_check(void)
     listing_free(&l);
 }
 
+/* host code address -> guest block, for fault handlers */
+static void test_guest_pc_of(void)
+{
+    struct listing l;
+    block_sieve();
+    uint8_t *a = compile_body(&l);
+    uint32_t a_body = l.bytes;
+    listing_free(&l);
+    block_count();
+    uint8_t *c = compile_body(&l);
+    listing_free(&l);
+    uint64_t pa = 0, pa2 = 0, pc = 0, junk = 0;
+    bool good = jit_guest_pc_of(a, &pa) && jit_guest_pc_of(a + a_body - 1, &pa2) &&
+                jit_guest_pc_of(c + 3, &pc) && pa == 0x105be && pa2 == 0x105be && pc == 0x2000 &&
+                !jit_guest_pc_of(&junk, &junk);
+    jit_flush();
+    ok(good && !jit_guest_pc_of(a, &pa), "jit_guest_pc_of: block of a host address, none after a flush");
+}
+
 int main(void)
 {
     exec_config.guest = &test_guest;
@@ -435,7 +454,7 @@ int main(void)
         printf("1..1\nnot ok 1 - jit_init and capstone\n");
         return 1;
     }
-    printf("1..22\n");
+    printf("1..23\n");
     struct x86_features native = x86_host;
     x86_host = (struct x86_features){ .lzcnt = true, .bmi1 = true, .bmi2 = true, .popcnt = true };
     /* none of these blocks contains an op whose code depends on the features
@@ -448,6 +467,7 @@ int main(void)
     test_patched_chain();
     test_interrupt_check();
     test_shuffle();
+    test_guest_pc_of();
     x86_host = native;
     cs_close(&cs);
     return n_fail != 0;

@@ -36,6 +36,15 @@ const uint8_t *jit_epilogue(void);
 /* the EXEC_EXIT_CHAIN payload naming the rel32 at disp (4-byte aligned) */
 uint64_t jit_chain_site(const uint8_t *disp);
 
+/*
+ * buffer.c: the guest pc of the compiled block containing host_pc, for a
+ * host fault handler (async-signal-safe, lock-free).  Generated code does
+ * not keep the state's pc up to date between chained blocks, so this is
+ * how a fault inside generated code finds the block it happened in.
+ * (Meant for jit.h; declared here until the lead adds it there.)
+ */
+bool jit_guest_pc_of(const void *host_pc, uint64_t *guest_pc);
+
 /* codegen.c: compile into b; false when the block cannot be compiled */
 bool x86_codegen_block(struct x86_buf *b, const struct ir_block *blk);
 /* Bytes from the start of the last compiled block to the end of its last

@@ -31,6 +31,11 @@ static struct {
     uint8_t *epilogue;
     uint64_t (*enter)(void *state, void *code, struct jmp_cache_entry *jmp_cache);
     uint32_t last_size;
+    /* which guest block each compiled block is, in code order (blocks are
+     * placed linearly), for jit_guest_pc_of; appended under lock, count
+     * published with a release store */
+    struct jit_block_map { uint32_t start, end; uint64_t pc; } *map;
+    uint32_t map_count, map_cap;
 } jit = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static const int saved_regs[] = { X86_RBP, X86_RBX, X86_R12, X86_R13, X86_R14, X86_R15 };
@@ -88,6 +93,15 @@ bool jit_init(void)
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return false;
+    /* every block takes at least 16 bytes (the alignment of block starts) */
+    jit.map_cap = JIT_BUFFER_SIZE / 16;
+    void *m = mmap(NULL, sizeof(*jit.map) * jit.map_cap, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m == MAP_FAILED) {
+        munmap(p, JIT_BUFFER_SIZE);
+        return false;
+    }
+    jit.map = m;
     jit.base = p;
     jit.end = jit.base + JIT_BUFFER_SIZE;
     emit_trampolines();
@@ -168,6 +182,12 @@ void *jit_compile(const struct ir_block *blk)
             code = start;
             jit.last_size = (uint32_t)(b.p - start);
             jit.ptr = b.p;
+            uint32_t n = jit.map_count;
+            if (n < jit.map_cap) {
+                jit.map[n] = (struct jit_block_map){ (uint32_t)(start - jit.base),
+                                                     (uint32_t)(b.p - jit.base), blk->guest_pc };
+                __atomic_store_n(&jit.map_count, n + 1, __ATOMIC_RELEASE);
+            }
         }
     }
     pthread_mutex_unlock(&jit.lock);
@@ -190,7 +210,29 @@ void jit_flush(void)
 {
     pthread_mutex_lock(&jit.lock);
     jit.ptr = jit.code_start;
+    __atomic_store_n(&jit.map_count, 0, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&jit.lock);
+}
+
+bool jit_guest_pc_of(const void *host_pc, uint64_t *guest_pc)
+{
+    const uint8_t *h = host_pc;
+    if (!jit.base || h < jit.base || h >= jit.end)
+        return false;
+    uint32_t off = (uint32_t)(h - jit.base);
+    /* the last block starting at or before off */
+    uint32_t lo = 0, hi = __atomic_load_n(&jit.map_count, __ATOMIC_ACQUIRE);
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (jit.map[mid].start <= off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0 || off >= jit.map[lo - 1].end)
+        return false;
+    *guest_pc = jit.map[lo - 1].pc;
+    return true;
 }
 
 uint32_t jit_last_size(void)
