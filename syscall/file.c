@@ -86,6 +86,10 @@ uint64_t path_remap(uint64_t guest_path, char *buf, size_t n)
     if (len <= 0 || buf[rl] != '/')
         return guest_path;
     memcpy(buf, root, rl);
+    /* the root itself stays the host's: chdir("/") is not remapped, so
+     * listing "/" must show the same directory as listing "." there */
+    if (strspn(buf + rl, "/.") == strlen(buf + rl))
+        return guest_path;
     /* /proc, /sys and /dev are the host's, whatever the sysroot holds */
     if (!strncmp(buf + rl, "/proc/", 6) || !strncmp(buf + rl, "/sys/", 5) ||
         !strncmp(buf + rl, "/dev/", 5))
