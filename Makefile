@@ -69,6 +69,22 @@ $(B)/$(1:%.c=%): $(B)/$(1:%.c=%.o) $(CORE_OBJS) $(call unit_extra,$(1))
 endef
 $(foreach t,$(UNIT_SRCS),$(eval $(call unit_rule,$(t))))
 
+# ---- runtime-img: the block layer imgutil/ (a library: imgutil/*.c and
+# imgutil/<format>/*.c), its command imgutil/cmd/*.c, its unit tests
+# imgutil/tests/test_*.c (linked against the library, not the runner core) ----
+IMG_LIB_SRCS  := $(filter-out imgutil/cmd/% imgutil/tests/%,$(wildcard imgutil/*.c imgutil/*/*.c))
+IMG_LIB_OBJS  := $(IMG_LIB_SRCS:%.c=$(B)/%.o)
+IMG_LIBS      := $(if $(wildcard /usr/include/zstd.h),-lzstd) -lz -lpthread
+IMG_UNIT_SRCS := $(wildcard imgutil/tests/test_*.c)
+UNIT_BINS     += $(IMG_UNIT_SRCS:%.c=$(B)/%)
+all: $(B)/runtime-img
+$(B)/runtime-img: $(patsubst %.c,$(B)/%.o,$(wildcard imgutil/cmd/*.c)) $(IMG_LIB_OBJS)
+	$(if $(Q),@echo "  LINK    $@")
+	$(Q)$(CC) -static -o $@ $^ $(IMG_LIBS)
+$(IMG_UNIT_SRCS:%.c=$(B)/%): $(B)/%: $(B)/%.o $(IMG_LIB_OBJS)
+	$(if $(Q),@echo "  LINK    $@")
+	$(Q)$(CC) -o $@ $^ $(IMG_LIBS)
+
 # ---- guest test programs (rootfs-tests/progs/*.c): static -O2 per guest, plus native ----
 PROG_SRCS := $(wildcard rootfs-tests/progs/*.c)
 PROG_NAMES := $(PROG_SRCS:rootfs-tests/progs/%.c=%)
@@ -115,7 +131,7 @@ bench: deps
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 $(RUNNERS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(RUNNERS) $(B)/runtime-img $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 755 $(B)/runtime-binfmt $(DESTDIR)$(PREFIX)/bin/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man8

@@ -10,6 +10,7 @@ pkgs=(
     qemu-user-static
     libelf-dev zlib1g-dev libseccomp-dev libcapstone-dev
     musl-tools bats binutils-riscv64-linux-gnu binutils-aarch64-linux-gnu
+    qemu-utils libzstd-dev
 )
 
 missing=()

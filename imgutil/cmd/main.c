@@ -1,0 +1,65 @@
+/*
+ * runtime-img: entry point and subcommand dispatch, with qemu-img's
+ * command names and exit codes.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "imgutil/cmd/cmd.h"
+
+#define RUNTIME_IMG_VERSION "0.1.0"
+
+static const struct {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *usage;
+} img_cmds[] = {
+    { "check", cmd_check, "check [-q] [-f fmt] [--output=ofmt] [-r [leaks | all]] filename" },
+    { "compare", cmd_compare, "compare [-f fmt] [-F fmt] [-p] [-q] [-s] filename1 filename2" },
+    { "convert", cmd_convert, "convert [-c] [-p] [-q] [-n] [-W] [-m num] [-f fmt] [-O output_fmt] "
+      "[-B backing_file [-F backing_fmt]] [-o options] [-S sparse_size] filename [filename2 [...]] "
+      "output_filename" },
+    { "create", cmd_create, "create [-q] [-f fmt] [-b backing_file [-F backing_fmt]] [-u] "
+      "[-o options] filename [size]" },
+    { "info", cmd_info, "info [-f fmt] [--output=ofmt] [--backing-chain] [-U] filename" },
+    { "map", cmd_map, "map [-f fmt] [--output=ofmt] [--start-offset=offset] "
+      "[--max-length=len] filename" },
+    { "resize", cmd_resize, "resize [-q] [-f fmt] [--preallocation=prealloc] [--shrink] "
+      "filename [+ | -]size" },
+    { "snapshot", cmd_snapshot, "snapshot [-q] [-l | -a snapshot | -c snapshot | -d snapshot] "
+      "filename" },
+};
+#define N_CMDS (sizeof(img_cmds) / sizeof(img_cmds[0]))
+
+static void img_help(void)
+{
+    printf("runtime-img version " RUNTIME_IMG_VERSION "\n"
+           "usage: runtime-img [standard options] command [command options]\n"
+           "Disk image utility with qemu-img's commands and options.\n\n"
+           "Command syntax:\n");
+    for (size_t i = 0; i < N_CMDS; i++)
+        printf("  %s\n", img_cmds[i].usage);
+    printf("\nSupported formats: qcow2 raw\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        img_error(NULL, "Not enough arguments");
+        fprintf(stderr, "Try 'runtime-img --help' for more information\n");
+        return 1;
+    }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+        img_help();
+        return 0;
+    }
+    if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+        printf("runtime-img version " RUNTIME_IMG_VERSION "\n");
+        return 0;
+    }
+    for (size_t i = 0; i < N_CMDS; i++)
+        if (!strcmp(argv[1], img_cmds[i].name))
+            return img_cmds[i].fn(argc - 1, argv + 1);
+    img_error(NULL, "Command not found: %s", argv[1]);
+    return 1;
+}
