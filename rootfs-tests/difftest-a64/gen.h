@@ -50,7 +50,7 @@ struct gen {
     struct item *items;
     int n_items, cap;
     int n_insns;
-    int qemu_quirks;            /* steer clear of known qemu-user 7.2 bugs */
+    int avoid_bugs;             /* steer clear of known runtime bugs (README) */
     uint32_t busy;              /* x registers the stream must not write now */
     struct loop { int head, tail; } *loops;     /* item indexes */
     int n_loops, loops_cap;
@@ -95,6 +95,8 @@ enum {
     /* flags of a template, above the shapes */
     TF_FLAGS = 1 << 16,         /* sets NZCV: record it now and then */
     TF_FPSR = 1 << 17,          /* may raise FP flags: record FPSR now and then */
+    TF_NOFZ = 1 << 18,          /* with -b: run with FPCR.FZ clear (README: A1, A3) */
+    TF_BUGGY = 1 << 19,         /* with -b: not emitted at all (README: A4) */
 };
 
 struct tpl {

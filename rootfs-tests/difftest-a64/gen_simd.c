@@ -77,9 +77,11 @@ void emit_simd_int(struct gen *g)
 }
 
 static const struct tpl t_simd_fp[] = {
-    { "$k{fadd|fsub|fmul|fdiv|fmax|fmin|fmaxnm|fminnm|fabd|fmulx} v$V.$A, v$V.$A, v$V.$A",
+    { "$k{fadd|fsub|fmul|fdiv|fmax|fmin|fmaxnm|fminnm|fabd} v$V.$A, v$V.$A, v$V.$A",
       SH_SD | TF_FPSR },
-    { "$k{fmla|fmls|frecps|frsqrts} v$V.$A, v$V.$A, v$V.$A", SH_SD | TF_FPSR },
+    { "$k{fmla|fmls} v$V.$A, v$V.$A, v$V.$A", SH_SD | TF_FPSR },
+    { "$k{fmulx|frecps} v$V.$A, v$V.$A, v$V.$A", SH_SD | TF_FPSR | TF_NOFZ },
+    { "frsqrts v$V.$A, v$V.$A, v$V.$A", SH_SD | TF_FPSR | TF_NOFZ | TF_BUGGY },
     { "$k{faddp|fmaxp|fminp|fmaxnmp|fminnmp} v$V.$A, v$V.$A, v$V.$A", SH_SD | TF_FPSR },
     { "$k{fcmeq|fcmge|fcmgt|facge|facgt} v$V.$A, v$V.$A, v$V.$A", SH_SD | TF_FPSR },
     { "$k{fcmeq|fcmge|fcmgt|fcmle|fcmlt} v$V.$A, v$V.$A, #0.0", SH_SD | TF_FPSR },
@@ -90,9 +92,11 @@ static const struct tpl t_simd_fp[] = {
     { "$k{scvtf|ucvtf} v$V.$A, v$V.$A", SH_SD | TF_FPSR },
     { "$k{scvtf|ucvtf} v$V.$A, v$V.$A, #$S", SH_SD | TF_FPSR },
     { "fcvtl$2 v$V.$B, v$V.$A", SH_H | SH_S | TF_FPSR },
-    { "fcvtn$2 v$V.$A, v$V.$B", SH_H | SH_S | TF_FPSR },
-    { "fcvtxn$2 v$V.$A, v$V.2d", SH_S | TF_FPSR },
-    { "$k{fmul|fmla|fmls|fmulx} v$V.$A, v$V.$A, v$V.$E[$L]", SH_SD | TF_FPSR },
+    { "fcvtn$2 v$V.$A, v$V.$B", SH_H | TF_FPSR },
+    { "fcvtn$2 v$V.$A, v$V.$B", SH_S | TF_FPSR | TF_NOFZ },
+    { "fcvtxn$2 v$V.$A, v$V.2d", SH_S | TF_FPSR | TF_NOFZ },
+    { "$k{fmul|fmla|fmls} v$V.$A, v$V.$A, v$V.$E[$L]", SH_SD | TF_FPSR },
+    { "fmulx v$V.$A, v$V.$A, v$V.$E[$L]", SH_SD | TF_FPSR | TF_NOFZ },
     { "$k{fmaxv|fminv|fmaxnmv|fminnmv} s$V, v$V.4s", TF_FPSR },
     { "fmov v$V.$A, #$f", SH_SD },
 };

@@ -4,7 +4,7 @@
 # scratch-memory state.
 #
 #   run.sh [--seeds N] [--first-seed S] [--len L] [--class C] [--repeat R]
-#          [--keep | --discard] [--qemu-quirks | --no-qemu-quirks] RUNNER_A RUNNER_B...
+#          [--keep | --discard] [--avoid-bugs] RUNNER_A RUNNER_B...
 #
 # A RUNNER is a command line split on spaces ("qemu-aarch64-static -cpu max",
 # "build/runtime-aarch64 -tier jit"); the harness and its arguments are
@@ -12,10 +12,9 @@
 # simdf crypto mixed.  For the first divergent seed the stream is bisected
 # down to the first item whose inclusion makes the runners disagree, and
 # that item's instructions are shown; the work directory is then kept
-# (--keep: always, --discard: never).  When a runner's command mentions
-# qemu, the generator avoids operand patterns on which qemu-user 7.2 is
-# known to be wrong (gen -q).  Exit status: 0 all agree, 1 a divergence or
-# a runner failure, 2 a usage or build error.
+# (--keep: always, --discard: never).  --avoid-bugs steers clear of the
+# open bugs of our runner listed in README.md (gen -b).  Exit status: 0 all
+# agree, 1 a divergence or a runner failure, 2 a usage or build error.
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -23,13 +22,13 @@ root=$(cd "$here/../.." && pwd)
 build=${BUILD:-$root/build}
 case $build in /*) ;; *) build=$root/$build ;; esac
 out=$build/difftest-a64
-seeds=20 first=1 len=1000 class=mixed repeat=1 keep=0 quirks=auto
+seeds=20 first=1 len=1000 class=mixed repeat=1 keep=0 avoid=0
 timeout_s=${DIFFTEST_TIMEOUT:-30}     # seconds per run; a stream takes milliseconds
 cross=${CROSS:-aarch64-linux-gnu-}
 asflags=(-march=armv8.2-a+crypto+crc+rcpc)
 
 usage() {
-    sed -n '5,7p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '6,7p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -42,8 +41,7 @@ while [ $# -gt 0 ]; do
         --repeat) repeat=$2; shift 2 ;;
         --keep) keep=1; shift ;;
         --discard) keep=never; shift ;;
-        --qemu-quirks) quirks=1; shift ;;
-        --no-qemu-quirks) quirks=0; shift ;;
+        --avoid-bugs) avoid=1; shift ;;
         --) shift; break ;;
         -*) usage ;;
         *) break ;;
@@ -51,12 +49,8 @@ while [ $# -gt 0 ]; do
 done
 [ $# -ge 2 ] || usage
 runners=("$@")
-if [ "$quirks" = auto ]; then
-    quirks=0
-    case " ${runners[*]}" in *qemu*) quirks=1 ;; esac
-fi
 gen_flags=()
-[ "$quirks" = 1 ] && gen_flags=(-q)
+[ "$avoid" = 1 ] && gen_flags+=(-b)
 
 die() {
     echo "difftest-a64: $*" >&2
@@ -232,5 +226,5 @@ for ((seed = first; seed < first + seeds; seed++)); do
     rm -f "$b".*
 done
 
-echo "# difftest-a64: class $class, seeds $first..$((first + seeds - 1)) x $len insns, repeat $repeat${gen_flags:+, qemu quirks avoided}: $fails divergent run(s)"
+echo "# difftest-a64: class $class, seeds $first..$((first + seeds - 1)) x $len insns, repeat $repeat${gen_flags[*]:+, gen ${gen_flags[*]}}: $fails divergent run(s)"
 [ "$fails" -eq 0 ]
