@@ -35,7 +35,7 @@ static int map_print(const struct map_ent *e, bool json, bool *first)
         if (e->has_offset)
             printf(", \"offset\": %" PRIu64, e->offset);
         putchar('}');
-    } else if (e->data) {
+    } else if (e->data && !e->zero) {
         if (!e->has_offset)
             return -1;
         printf("%#-16" PRIx64 "%#-16" PRIx64 "%#-16" PRIx64 "%s\n", e->start, e->length,

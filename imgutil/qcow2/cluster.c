@@ -240,10 +240,9 @@ int qcow2_map(struct qcow2_state *s, uint64_t off, uint64_t len, enum qcow2_kind
         return 0;
     }
     uint64_t base = e & QCOW2_OFFSET_MASK;
-    if (*kind == QCOW2_NORMAL)
-        *host = base + co;
-    else if (*kind == QCOW2_ZERO)
-        *host = base ? base + co : 0;   /* preallocated zero cluster */
+    /* zero or unallocated (sub)clusters may still own a host cluster: QEMU
+     * reports its offset, so do we */
+    *host = base ? base + co : 0;
     /* grow the run over the following subclusters and clusters */
     uint64_t n = s->sc_size - (co & (s->sc_size - 1));
     uint64_t expect = base + co + n;
@@ -261,9 +260,8 @@ int qcow2_map(struct qcow2_state *s, uint64_t off, uint64_t len, enum qcow2_kind
         }
         if (nk != *kind)
             break;
-        if (nk == QCOW2_NORMAL && (ne & QCOW2_OFFSET_MASK) + (noff & (cs - 1)) != expect)
-            break;
-        if (nk == QCOW2_ZERO && (!!(ne & QCOW2_OFFSET_MASK)) != (!!base))
+        uint64_t nbase = ne & QCOW2_OFFSET_MASK;
+        if (!!nbase != !!base || (nbase && nbase + (noff & (cs - 1)) != expect))
             break;
         n += s->sc_size;
         expect += s->sc_size;

@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "imgutil/file.h"
@@ -86,7 +87,9 @@ int qcow2_read_locked(struct qcow2_state *s, uint64_t off, void *buf, size_t len
             memset(p, 0, n);
             break;
         case QCOW2_NORMAL:
-            if (host + n > s->file_end)
+            /* a file may end inside its last cluster (the rest reads as zero),
+             * never before a cluster it maps */
+            if (((host + n - 1) & ~(s->cluster_size - 1)) >= s->file_end)
                 return qcow2_corrupt(s, "data at host offset %#" PRIx64 " (guest offset %#"
                                      PRIx64 ") is past the end of the file", host, off);
             ret = file_pread(bs->fd, p, n, host);
@@ -393,6 +396,35 @@ int qcow2_drv_write_compressed(struct blk_dev *bs, uint64_t off, const void *dat
     return ret;
 }
 
+/*
+ * Whether data clusters may be holes in the file (metadata preallocation):
+ * then block status asks the file where the zeroes are.  The test is QEMU's,
+ * so `map` agrees with qemu-img's: more clusters in use than the file has
+ * blocks for (with a margin of a ninth, at least two).
+ */
+static bool qcow2_sparse_data(struct qcow2_state *s)
+{
+    if (s->sparse_checked)
+        return s->sparse_data;
+    s->sparse_checked = true;
+    struct stat st;
+    if (fstat(s->bs->fd, &st) < 0)
+        return false;
+    uint64_t real = (uint64_t)st.st_blocks * 512 / s->cluster_size;
+    uint64_t threshold = real * 10 / 9 > real + 2 ? real * 10 / 9 : real + 2;
+    uint64_t n = (s->file_end + s->cluster_size - 1) >> s->cluster_bits, used = 0;
+    for (uint64_t c = 0; c < n; c++) {
+        uint64_t rc;
+        if (qcow2_refcount_get(s, c, &rc) < 0)
+            return false;
+        if (rc && ++used > threshold) {
+            s->sparse_data = true;
+            break;
+        }
+    }
+    return s->sparse_data;
+}
+
 int qcow2_drv_block_status(struct blk_dev *bs, uint64_t off, uint64_t len,
                                   uint64_t *pnum, uint64_t *map)
 {
@@ -402,26 +434,35 @@ int qcow2_drv_block_status(struct blk_dev *bs, uint64_t off, uint64_t len,
     pthread_mutex_lock(&bs->lock);
     bs->io_err.msg[0] = 0;
     int ret = qcow2_map(s, off, len, &k, &host, pnum);
+    bool sparse = ret == 0 && k == QCOW2_NORMAL && qcow2_sparse_data(s);
     pthread_mutex_unlock(&bs->lock);
     if (ret < 0)
         return ret;
     switch (k) {
     case QCOW2_UNALLOC:
-        return bs->backing ? 0 : BLK_ST_ZERO;
+        *map = host;
+        return (bs->backing ? 0 : BLK_ST_ZERO) | (host ? BLK_ST_OFFSET : 0);
     case QCOW2_ZERO:
         *map = host;
         return BLK_ST_ALLOCATED | BLK_ST_ZERO | (host ? BLK_ST_OFFSET : 0);
-    case QCOW2_COMPRESSED:
+    case QCOW2_COMPRESSED: {
+        uint32_t x = 62 - (s->cluster_bits - 8);
+        if ((host & ((1ull << x) - 1)) >= s->file_end)
+            return qcow2_corrupt(s, "compressed cluster descriptor %#" PRIx64 " points past "
+                                 "the end of the file", host);
         return BLK_ST_ALLOCATED | BLK_ST_DATA | BLK_ST_COMPRESSED;
+    }
     case QCOW2_NORMAL: {
         *map = host;
+        if (((host + *pnum - 1) & ~(s->cluster_size - 1)) >= s->file_end)
+            return qcow2_corrupt(s, "data at host offset %#" PRIx64 " (guest offset %#" PRIx64
+                                 ") is past the end of the file", host, off);
         /* a hole in the image file under allocated data reads as zero */
         int st = BLK_ST_ALLOCATED | BLK_ST_DATA | BLK_ST_OFFSET;
         bool data;
         uint64_t fn;
-        if (host >= s->file_end) {
-            st |= BLK_ST_ZERO;
-        } else if (file_data_status(bs->fd, host, *pnum, &data, &fn) == 0) {
+        if (sparse &&
+                   file_data_status(bs->fd, host, *pnum, &data, &fn) == 0) {
             *pnum = fn;
             if (!data)
                 st |= BLK_ST_ZERO;

@@ -113,6 +113,7 @@ struct qcow2_state {
     uint64_t snapshots_offset;
     struct qcow2_snap *snaps;
 
+    bool sparse_checked, sparse_data;  /* see qcow2_sparse_data() */
     bool dirty_set;             /* we set the dirty bit and must clear it */
     /* clusters to free once the references to them are on disk */
     uint64_t *pending_free;
