@@ -1,9 +1,11 @@
 /*
  * riscv64 F and D helpers (unprivileged ISA, chapters "F" and "D").
  *
- * The common case runs on the host SSE unit: the guest rounding mode is
- * loaded into MXCSR, the operation is one instruction, and MXCSR's sticky
- * flags become fflags.  What SSE cannot do is done by an exact integer
+ * The common case runs on the host SSE unit.  In round-to-nearest the
+ * operation is one instruction whose flags stay in MXCSR until something
+ * reads fflags (lazy flags, see rv_fp_sync_flags); in a directed mode the
+ * mode is loaded into MXCSR around the instruction and its flags are read
+ * back at once.  What SSE cannot do is done by an exact integer
  * path (soft_*): round-to-nearest-ties-to-max-magnitude (RMM), and, as a
  * guard, underflow at the normal/subnormal boundary: RISC-V detects tininess
  * after rounding.  The x86 manuals say SSE does too (and this host measures
@@ -387,32 +389,75 @@ uint64_t rv_fp_soft(enum rv_fp_soft_op op, int fmt, uint64_t a, uint64_t b, uint
 /* ---- the host FPU ---- */
 
 #define MXCSR_DEFAULT 0x1f80u   /* all exceptions masked, RNE, flags clear */
+#define MXCSR_FLAGS 0x3fu       /* IE DE ZE OE UE PE */
 
 /* MXCSR.RC for RNE, RTZ, RDN, RUP (RMM never reaches the host) */
 static const uint32_t mxcsr_rc[4] = { 0u << 13, 3u << 13, 1u << 13, 2u << 13 };
 
-/*
- * Loading MXCSR before every operation both selects the mode and clears any
- * flag the runtime's own C code may have left behind.  The operations are
- * volatile asm too, so the compiler can neither fold them nor move them
- * across the mode change.
- */
-static inline void host_begin(unsigned rm)
+static inline uint32_t mxcsr_read(void)
 {
-    uint32_t m = MXCSR_DEFAULT | mxcsr_rc[rm];
+    uint32_t m;
+    __asm__ volatile("stmxcsr %0" : "=m"(m));
+    return m;
+}
+
+static inline void mxcsr_write(uint32_t m)
+{
     __asm__ volatile("ldmxcsr %0" : : "m"(m));
 }
 
-/* returns the RISC-V flags the operation raised and restores the default */
-static inline uint32_t host_end(void)
+/* IE DE ZE OE UE PE (bits 0..5) -> NV DZ OF UF NX; DE has no counterpart */
+static inline uint32_t mxcsr_to_fflags(uint32_t m)
 {
-    uint32_t m, d = MXCSR_DEFAULT;
-    __asm__ volatile("stmxcsr %0" : "=m"(m));
-    if (m != MXCSR_DEFAULT)
-        __asm__ volatile("ldmxcsr %0" : : "m"(d));
-    /* IE DE ZE OE UE PE (bits 0..5) -> NV DZ OF UF NX; DE has no counterpart */
     return ((m & 1) << 4) | ((m & 4) << 1) | ((m & 8) >> 1) | ((m & 16) >> 3) |
            ((m & 32) >> 5);
+}
+
+/*
+ * Lazy flags.  While guest code runs, MXCSR stays in RNE and its sticky
+ * flags are not cleared: a round-to-nearest operation is then the bare host
+ * instruction, and whatever it raises simply accumulates in MXCSR.  The
+ * guest's fflags are cpu->fflags | (MXCSR flags since the last sync);
+ * rv_fp_sync_flags folds the second into the first.  MXCSR is per host
+ * thread, as the guest's fflags are per hart.  This is only exact when the
+ * host detects tininess after rounding, as RISC-V does: the constructor
+ * below measures that once (before main, so before any guest thread) and
+ * otherwise leaves lazy mode off, so that every operation goes through the
+ * eager path and its underflow-boundary guard.
+ */
+static bool fp_lazy;
+static bool host_has_fma;
+
+void rv_fp_sync_flags(struct rv_cpu *cpu)
+{
+    uint32_t m = mxcsr_read();
+    if (m & MXCSR_FLAGS) {
+        cpu->fflags |= mxcsr_to_fflags(m);
+        mxcsr_write(m & ~MXCSR_FLAGS);
+    }
+}
+
+/*
+ * The eager path, for the directed modes (and for every mode on a host
+ * that fails the probe).  The accumulated flags are set aside, the
+ * operation runs with clean flags in its own mode, and then MXCSR goes back
+ * to RNE with the accumulated flags intact; this operation's flags are
+ * returned, for the guard below to inspect before they are accrued.  The
+ * operations are volatile asm, so the compiler can neither fold them nor
+ * move them across the mode change.
+ */
+static inline uint32_t host_begin(unsigned rm)
+{
+    uint32_t saved = mxcsr_read();
+    mxcsr_write(MXCSR_DEFAULT | mxcsr_rc[rm]);
+    return saved;
+}
+
+static inline uint32_t host_end(uint32_t saved)
+{
+    uint32_t m = mxcsr_read();
+    mxcsr_write(MXCSR_DEFAULT | (saved & MXCSR_FLAGS));
+    return mxcsr_to_fflags(m);
 }
 
 enum fp_op { OP_ADD, OP_SUB, OP_MUL, OP_DIV };
@@ -486,6 +531,55 @@ static inline uint64_t host_sqrt(const struct fp_fmt *f, uint64_t a)
     return r;
 }
 
+static inline uint64_t host_cvt_s_d(uint64_t a)
+{
+    double x;
+    float y;
+    uint32_t r;
+    __builtin_memcpy(&x, &a, 8);
+    __asm__ volatile("cvtsd2ss %1, %0" : "=x"(y) : "x"(x));
+    __builtin_memcpy(&r, &y, 4);
+    return r;
+}
+
+/*
+ * 2^-1022 (1 - 2^-104) and 2^-126 (1 - 2^-46) as products: tiny before
+ * rounding, not after (with an unbounded exponent they round up to 2^emin).
+ * A host that detects tininess after rounding raises PE alone for them.
+ */
+static bool host_tiny_after_rounding(void)
+{
+    uint32_t saved = host_begin(RV_RM_RNE);
+    host_arith_d(OP_MUL, 0x3ff0000000000001ull, 0x000fffffffffffffull);
+    bool ok = host_end(saved) == RV_FFLAG_NX;
+    saved = host_begin(RV_RM_RNE);
+    host_arith_s(OP_MUL, 0x3f800001u, 0x007fffffu);
+    ok = ok && host_end(saved) == RV_FFLAG_NX;
+    if (host_has_fma) {
+        saved = host_begin(RV_RM_RNE);
+        host_fma(&fmt_d, 0x3ff0000000000001ull, 0x000fffffffffffffull, 0);
+        ok = ok && host_end(saved) == RV_FFLAG_NX;
+    }
+    return ok;
+}
+
+static void __attribute__((constructor)) fp_host_probe(void)
+{
+    __builtin_cpu_init();
+    host_has_fma = __builtin_cpu_supports("fma");
+    fp_lazy = host_tiny_after_rounding();
+    /* start the main thread's accumulation clean, whatever ran before */
+    mxcsr_write(MXCSR_DEFAULT);
+}
+
+bool rv_fp_lazy_flags(int enable)
+{
+    bool was = fp_lazy;
+    if (enable >= 0)
+        fp_lazy = enable && host_tiny_after_rounding();
+    return was;
+}
+
 /* ---- rounding mode ---- */
 
 static void __attribute__((noreturn, cold)) bad_frm(struct rv_cpu *cpu, uint64_t pc)
@@ -502,7 +596,7 @@ static inline unsigned rm_resolve(struct rv_cpu *cpu, uint64_t rmarg)
     unsigned rm = rmarg & 7;
     if (rm == RV_RM_DYN)
         rm = cpu->frm;
-    if (rm > RV_RM_RMM)
+    if (__builtin_expect(rm > RV_RM_RMM, 0))
         bad_frm(cpu, rmarg >> 3);
     return rm;
 }
@@ -517,6 +611,17 @@ static inline uint64_t operand(const struct fp_fmt *f, uint64_t v)
     return f == &fmt_s ? unbox_s(v) : v;
 }
 
+static inline uint64_t canonical(const struct fp_fmt *f, uint64_t r)
+{
+    return fp_is_nan(f, r) ? f->qnan : r;
+}
+
+/* the lazy path applies: RNE on a host whose flags can be left to accumulate */
+static inline bool fast_rne(unsigned rm)
+{
+    return __builtin_expect(rm == RV_RM_RNE && fp_lazy, 1);
+}
+
 /*
  * UE with a result of +-2^emin is the only case where tininess before and
  * after rounding (to p bits, exponent unbounded) can disagree: take the
@@ -529,21 +634,18 @@ static inline bool host_tininess_differs(const struct fp_fmt *f, uint64_t r, uin
 
 /* ---- arithmetic ---- */
 
-static inline __attribute__((always_inline)) uint64_t
-do_arith(struct rv_cpu *cpu, const struct fp_fmt *f, enum fp_op op, uint64_t a, uint64_t b,
-         uint64_t rmarg)
+/* directed modes, RMM and the guard; a and b are unboxed */
+static uint64_t __attribute__((noinline))
+arith_slow(struct rv_cpu *cpu, const struct fp_fmt *f, enum fp_op op, uint64_t a, uint64_t b,
+           unsigned rm)
 {
-    unsigned rm = rm_resolve(cpu, rmarg);
     uint32_t fl = 0;
     uint64_t r;
-    a = operand(f, a);
-    b = operand(f, b);
     if (rm != RV_RM_RMM) {
-        host_begin(rm);
+        uint32_t saved = host_begin(rm);
         r = f == &fmt_d ? host_arith_d(op, a, b) : host_arith_s(op, a, b);
-        fl = host_end();
-        if (fp_is_nan(f, r))
-            r = f->qnan;
+        fl = host_end(saved);
+        r = canonical(f, r);
         if (__builtin_expect(!host_tininess_differs(f, r, fl), 1)) {
             cpu->fflags |= fl;
             return box(f, r);
@@ -560,59 +662,78 @@ do_arith(struct rv_cpu *cpu, const struct fp_fmt *f, enum fp_op op, uint64_t a, 
     return box(f, r);
 }
 
-RV_FP_HELPER(rv_fadd_s) { return do_arith(env, &fmt_s, OP_ADD, a, b, c); }
-RV_FP_HELPER(rv_fsub_s) { return do_arith(env, &fmt_s, OP_SUB, a, b, c); }
-RV_FP_HELPER(rv_fmul_s) { return do_arith(env, &fmt_s, OP_MUL, a, b, c); }
-RV_FP_HELPER(rv_fdiv_s) { return do_arith(env, &fmt_s, OP_DIV, a, b, c); }
-RV_FP_HELPER(rv_fadd_d) { return do_arith(env, &fmt_d, OP_ADD, a, b, c); }
-RV_FP_HELPER(rv_fsub_d) { return do_arith(env, &fmt_d, OP_SUB, a, b, c); }
-RV_FP_HELPER(rv_fmul_d) { return do_arith(env, &fmt_d, OP_MUL, a, b, c); }
-RV_FP_HELPER(rv_fdiv_d) { return do_arith(env, &fmt_d, OP_DIV, a, b, c); }
+/* the fast path is kept free of anything that would need a stack frame */
+static inline __attribute__((always_inline)) uint64_t
+do_arith(struct rv_cpu *cpu, const struct fp_fmt *f, enum fp_op op, uint64_t a, uint64_t b,
+         unsigned rm)
+{
+    a = operand(f, a);
+    b = operand(f, b);
+    if (fast_rne(rm)) {
+        uint64_t r = f == &fmt_d ? host_arith_d(op, a, b) : host_arith_s(op, a, b);
+        return box(f, canonical(f, r));
+    }
+    return arith_slow(cpu, f, op, a, b, rm);
+}
+
+#define ARITH(name, f, op)                                                              \
+    RV_FP_HELPER(rv_##name) { return do_arith(env, f, op, a, b, rm_resolve(env, c)); } \
+    RV_FP_HELPER(rv_##name##_rne) { return do_arith(env, f, op, a, b, RV_RM_RNE); }
+
+ARITH(fadd_s, &fmt_s, OP_ADD)
+ARITH(fsub_s, &fmt_s, OP_SUB)
+ARITH(fmul_s, &fmt_s, OP_MUL)
+ARITH(fdiv_s, &fmt_s, OP_DIV)
+ARITH(fadd_d, &fmt_d, OP_ADD)
+ARITH(fsub_d, &fmt_d, OP_SUB)
+ARITH(fmul_d, &fmt_d, OP_MUL)
+ARITH(fdiv_d, &fmt_d, OP_DIV)
 
 /*
  * A square root is never exactly halfway between two floating-point numbers
  * (the square of a midpoint needs more than p bits), so RMM rounds like RNE;
  * and it never underflows.  The host result is always exact.
  */
-static inline uint64_t do_sqrt(struct rv_cpu *cpu, const struct fp_fmt *f, uint64_t a,
-                               uint64_t rmarg)
+static uint64_t __attribute__((noinline))
+sqrt_directed(struct rv_cpu *cpu, const struct fp_fmt *f, uint64_t a, unsigned rm)
 {
-    unsigned rm = rm_resolve(cpu, rmarg);
-    a = operand(f, a);
-    host_begin(rm == RV_RM_RMM ? RV_RM_RNE : rm);
+    uint32_t saved = host_begin(rm);
     uint64_t r = host_sqrt(f, a);
-    uint32_t fl = host_end();
-    if (fp_is_nan(f, r))
-        r = f->qnan;
-    cpu->fflags |= fl;
-    return box(f, r);
+    cpu->fflags |= host_end(saved);
+    return box(f, canonical(f, r));
 }
 
-RV_FP_HELPER(rv_fsqrt_s) { return do_sqrt(env, &fmt_s, a, b); }
-RV_FP_HELPER(rv_fsqrt_d) { return do_sqrt(env, &fmt_d, a, b); }
+static inline __attribute__((always_inline)) uint64_t
+do_sqrt(struct rv_cpu *cpu, const struct fp_fmt *f, uint64_t a, unsigned rm)
+{
+    a = operand(f, a);
+    if (__builtin_expect(rm == RV_RM_RNE || rm == RV_RM_RMM, 1))
+        return box(f, canonical(f, host_sqrt(f, a)));
+    return sqrt_directed(cpu, f, a, rm);
+}
+
+RV_FP_HELPER(rv_fsqrt_s) { return do_sqrt(env, &fmt_s, a, rm_resolve(env, b)); }
+RV_FP_HELPER(rv_fsqrt_d) { return do_sqrt(env, &fmt_d, a, rm_resolve(env, b)); }
+RV_FP_HELPER(rv_fsqrt_s_rne) { return do_sqrt(env, &fmt_s, a, RV_RM_RNE); }
+RV_FP_HELPER(rv_fsqrt_d_rne) { return do_sqrt(env, &fmt_d, a, RV_RM_RNE); }
 
 enum { NEG_PROD = 1, NEG_ADD = 2 };
 
-static inline __attribute__((always_inline)) uint64_t
-do_fma(struct rv_cpu *cpu, const struct fp_fmt *f, unsigned neg, uint64_t a, uint64_t b,
-       uint64_t c, uint64_t rmarg)
+/* a, b, c unboxed and negated as the instruction asks */
+static uint64_t __attribute__((noinline))
+fma_slow(struct rv_cpu *cpu, const struct fp_fmt *f, uint64_t a, uint64_t b, uint64_t c,
+         unsigned rm)
 {
-    unsigned rm = rm_resolve(cpu, rmarg);
     uint32_t fl = 0;
     uint64_t r;
-    /* fnmadd is -(a*b) - c, not -(a*b + c): the negations are applied to the
-     * operands, which is exact and gives the right sign of zero */
-    a = operand(f, a) ^ (neg & NEG_PROD ? f->sign : 0);
-    b = operand(f, b);
-    c = operand(f, c) ^ (neg & NEG_ADD ? f->sign : 0);
+    /* x86 leaves inf * 0 + qNaN quiet; RISC-V raises NV: the exact path does */
     bool inf_zero = (fp_is_inf(f, a) && fp_is_zero(f, b)) ||
                     (fp_is_zero(f, a) && fp_is_inf(f, b));
-    if (rm != RV_RM_RMM && !inf_zero && __builtin_cpu_supports("fma")) {
-        host_begin(rm);
+    if (rm != RV_RM_RMM && !inf_zero && host_has_fma) {
+        uint32_t saved = host_begin(rm);
         r = host_fma(f, a, b, c);
-        fl = host_end();
-        if (fp_is_nan(f, r))
-            r = f->qnan;
+        fl = host_end(saved);
+        r = canonical(f, r);
         if (__builtin_expect(!host_tininess_differs(f, r, fl), 1)) {
             cpu->fflags |= fl;
             return box(f, r);
@@ -624,14 +745,40 @@ do_fma(struct rv_cpu *cpu, const struct fp_fmt *f, unsigned neg, uint64_t a, uin
     return box(f, r);
 }
 
-RV_FP_HELPER(rv_fmadd_s) { return do_fma(env, &fmt_s, 0, a, b, c, d); }
-RV_FP_HELPER(rv_fmsub_s) { return do_fma(env, &fmt_s, NEG_ADD, a, b, c, d); }
-RV_FP_HELPER(rv_fnmsub_s) { return do_fma(env, &fmt_s, NEG_PROD, a, b, c, d); }
-RV_FP_HELPER(rv_fnmadd_s) { return do_fma(env, &fmt_s, NEG_PROD | NEG_ADD, a, b, c, d); }
-RV_FP_HELPER(rv_fmadd_d) { return do_fma(env, &fmt_d, 0, a, b, c, d); }
-RV_FP_HELPER(rv_fmsub_d) { return do_fma(env, &fmt_d, NEG_ADD, a, b, c, d); }
-RV_FP_HELPER(rv_fnmsub_d) { return do_fma(env, &fmt_d, NEG_PROD, a, b, c, d); }
-RV_FP_HELPER(rv_fnmadd_d) { return do_fma(env, &fmt_d, NEG_PROD | NEG_ADD, a, b, c, d); }
+static inline __attribute__((always_inline)) uint64_t
+do_fma(struct rv_cpu *cpu, const struct fp_fmt *f, unsigned neg, uint64_t a, uint64_t b,
+       uint64_t c, unsigned rm)
+{
+    /* fnmadd is -(a*b) - c, not -(a*b + c): the negations are applied to the
+     * operands, which is exact and gives the right sign of zero */
+    a = operand(f, a) ^ (neg & NEG_PROD ? f->sign : 0);
+    b = operand(f, b);
+    c = operand(f, c) ^ (neg & NEG_ADD ? f->sign : 0);
+    if (fast_rne(rm) && __builtin_expect(host_has_fma, 1)) {
+        uint64_t r = host_fma(f, a, b, c);
+        /*
+         * Every NaN result is recomputed exactly: that catches inf * 0 + qNaN,
+         * where x86 raises nothing and RISC-V NV.  What the host raised for
+         * the other NaN cases is a subset of what the exact path raises.
+         */
+        if (__builtin_expect(!fp_is_nan(f, r), 1))
+            return box(f, r);
+    }
+    return fma_slow(cpu, f, a, b, c, rm);
+}
+
+#define FMA(name, f, neg)                                                                   \
+    RV_FP_HELPER(rv_##name) { return do_fma(env, f, neg, a, b, c, rm_resolve(env, d)); }   \
+    RV_FP_HELPER(rv_##name##_rne) { return do_fma(env, f, neg, a, b, c, RV_RM_RNE); }
+
+FMA(fmadd_s, &fmt_s, 0)
+FMA(fmsub_s, &fmt_s, NEG_ADD)
+FMA(fnmsub_s, &fmt_s, NEG_PROD)
+FMA(fnmadd_s, &fmt_s, NEG_PROD | NEG_ADD)
+FMA(fmadd_d, &fmt_d, 0)
+FMA(fmsub_d, &fmt_d, NEG_ADD)
+FMA(fnmsub_d, &fmt_d, NEG_PROD)
+FMA(fnmadd_d, &fmt_d, NEG_PROD | NEG_ADD)
 
 /* ---- min/max, comparisons, classification: integer only ---- */
 
@@ -790,19 +937,16 @@ static inline uint64_t host_from_i64(const struct fp_fmt *f, int64_t v)
     return r;
 }
 
-/* the value is sign * mag; exact integer results never underflow */
-static inline uint64_t do_from_int(struct rv_cpu *cpu, const struct fp_fmt *f, int sign,
-                                   uint64_t mag, uint64_t rmarg)
+/* the value is sign * mag, mag != 0; exact integer results never underflow */
+static uint64_t __attribute__((noinline))
+from_int_slow(struct rv_cpu *cpu, const struct fp_fmt *f, int sign, uint64_t mag, unsigned rm)
 {
-    unsigned rm = rm_resolve(cpu, rmarg);
     uint32_t fl = 0;
     uint64_t r;
-    if (mag == 0)
-        return box(f, 0);
     if (rm != RV_RM_RMM && mag <= (uint64_t)INT64_MAX) {
-        host_begin(rm);
+        uint32_t saved = host_begin(rm);
         r = host_from_i64(f, sign ? -(int64_t)mag : (int64_t)mag);
-        fl = host_end();
+        fl = host_end(saved);
     } else {
         r = round_pack(f, sign, 0, mag, rm, &fl);
     }
@@ -810,38 +954,49 @@ static inline uint64_t do_from_int(struct rv_cpu *cpu, const struct fp_fmt *f, i
     return box(f, r);
 }
 
+static inline __attribute__((always_inline)) uint64_t
+do_from_int(struct rv_cpu *cpu, const struct fp_fmt *f, int sign, uint64_t mag, unsigned rm)
+{
+    if (mag == 0)
+        return box(f, 0);
+    if (__builtin_expect(rm == RV_RM_RNE && mag <= (uint64_t)INT64_MAX, 1))
+        return box(f, host_from_i64(f, sign ? -(int64_t)mag : (int64_t)mag));
+    return from_int_slow(cpu, f, sign, mag, rm);
+}
+
 static inline int sgn32(uint64_t v) { return (int32_t)v < 0; }
 static inline uint64_t mag32(uint64_t v) { return sgn32(v) ? -(uint64_t)(int32_t)v : (uint32_t)v; }
 static inline int sgn64(uint64_t v) { return (int64_t)v < 0; }
 static inline uint64_t mag64(uint64_t v) { return sgn64(v) ? -v : v; }
 
-RV_FP_HELPER(rv_fcvt_s_w) { return do_from_int(env, &fmt_s, sgn32(a), mag32(a), b); }
-RV_FP_HELPER(rv_fcvt_s_wu) { return do_from_int(env, &fmt_s, 0, (uint32_t)a, b); }
-RV_FP_HELPER(rv_fcvt_s_l) { return do_from_int(env, &fmt_s, sgn64(a), mag64(a), b); }
-RV_FP_HELPER(rv_fcvt_s_lu) { return do_from_int(env, &fmt_s, 0, a, b); }
-RV_FP_HELPER(rv_fcvt_d_w) { return do_from_int(env, &fmt_d, sgn32(a), mag32(a), b); }
-RV_FP_HELPER(rv_fcvt_d_wu) { return do_from_int(env, &fmt_d, 0, (uint32_t)a, b); }
-RV_FP_HELPER(rv_fcvt_d_l) { return do_from_int(env, &fmt_d, sgn64(a), mag64(a), b); }
-RV_FP_HELPER(rv_fcvt_d_lu) { return do_from_int(env, &fmt_d, 0, a, b); }
+#define FROM_INT(name, f, sgn, mag)                                                      \
+    RV_FP_HELPER(rv_##name)                                                              \
+    {                                                                                    \
+        return do_from_int(env, f, sgn, mag, rm_resolve(env, b));                        \
+    }                                                                                    \
+    RV_FP_HELPER(rv_##name##_rne) { return do_from_int(env, f, sgn, mag, RV_RM_RNE); }
+
+FROM_INT(fcvt_s_w, &fmt_s, sgn32(a), mag32(a))
+FROM_INT(fcvt_s_wu, &fmt_s, 0, (uint32_t)a)
+FROM_INT(fcvt_s_l, &fmt_s, sgn64(a), mag64(a))
+FROM_INT(fcvt_s_lu, &fmt_s, 0, a)
+FROM_INT(fcvt_d_w, &fmt_d, sgn32(a), mag32(a))
+FROM_INT(fcvt_d_wu, &fmt_d, 0, (uint32_t)a)
+FROM_INT(fcvt_d_l, &fmt_d, sgn64(a), mag64(a))
+FROM_INT(fcvt_d_lu, &fmt_d, 0, a)
 
 /* ---- float -> float ---- */
 
-RV_FP_HELPER(rv_fcvt_s_d)
+static uint64_t __attribute__((noinline))
+cvt_s_d_slow(struct rv_cpu *cpu, uint64_t a, unsigned rm)
 {
-    struct rv_cpu *cpu = env;
-    unsigned rm = rm_resolve(cpu, b);
     uint32_t fl = 0;
     uint64_t r;
     if (rm != RV_RM_RMM) {
-        double x;
-        float y;
-        uint32_t ry;
-        __builtin_memcpy(&x, &a, 8);
-        host_begin(rm);
-        __asm__ volatile("cvtsd2ss %1, %0" : "=x"(y) : "x"(x));
-        fl = host_end();
-        __builtin_memcpy(&ry, &y, 4);
-        r = fp_is_nan(&fmt_s, ry) ? fmt_s.qnan : ry;
+        uint32_t saved = host_begin(rm);
+        r = host_cvt_s_d(a);
+        fl = host_end(saved);
+        r = canonical(&fmt_s, r);
         if (__builtin_expect(!host_tininess_differs(&fmt_s, r, fl), 1)) {
             cpu->fflags |= fl;
             return r | BOX_S;
@@ -853,12 +1008,21 @@ RV_FP_HELPER(rv_fcvt_s_d)
     return r | BOX_S;
 }
 
-/* exact: done on the bits, so no host flag (DE) is disturbed */
-RV_FP_HELPER(rv_fcvt_d_s)
+static inline __attribute__((always_inline)) uint64_t
+do_cvt_s_d(struct rv_cpu *cpu, uint64_t a, unsigned rm)
 {
-    struct rv_cpu *cpu = env;
+    if (fast_rne(rm))
+        return canonical(&fmt_s, host_cvt_s_d(a)) | BOX_S;
+    return cvt_s_d_slow(cpu, a, rm);
+}
+
+RV_FP_HELPER(rv_fcvt_s_d) { return do_cvt_s_d(env, a, rm_resolve(env, b)); }
+RV_FP_HELPER(rv_fcvt_s_d_rne) { return do_cvt_s_d(env, a, RV_RM_RNE); }
+
+/* exact: done on the bits, so no host flag (DE) is disturbed */
+static uint64_t do_cvt_d_s(struct rv_cpu *cpu, uint64_t a)
+{
     uint32_t fl = 0;
-    rm_resolve(cpu, b);
     a = unbox_s(a);
     uint64_t sign = (a & fmt_s.sign) << 32;
     if (fp_is_nan(&fmt_s, a)) {
@@ -874,3 +1038,11 @@ RV_FP_HELPER(rv_fcvt_d_s)
     fp_unpack(&fmt_s, a, &x);
     return round_pack(&fmt_d, x.sign, x.exp, x.sig, RV_RM_RNE, &fl);
 }
+
+RV_FP_HELPER(rv_fcvt_d_s)
+{
+    rm_resolve(env, b);
+    return do_cvt_d_s(env, a);
+}
+
+RV_FP_HELPER(rv_fcvt_d_s_exact) { return do_cvt_d_s(env, a); }

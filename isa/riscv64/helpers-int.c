@@ -5,6 +5,7 @@
  * res_val, fflags, frm), which is what makes IR_CALL_NO_REGS true.
  */
 #include "isa/riscv64/decode.h"
+#include "isa/riscv64/helpers-fp.h"
 
 #include <time.h>
 
@@ -52,12 +53,18 @@ uint64_t rv_helper_sc(void *state, uint64_t addr, uint64_t val, uint64_t size, u
     return ok ? 0 : 1;
 }
 
-/* fflags (5 bits), frm (3 bits) and fcsr = frm << 5 | fflags; returns the old value */
+/*
+ * fflags (5 bits), frm (3 bits) and fcsr = frm << 5 | fflags; returns the old
+ * value.  fflags partly live in the host MXCSR (see rv_fp_sync_flags): folded
+ * into cpu->fflags first, they are read whole and a write replaces them all.
+ */
 uint64_t rv_helper_csr_fp(void *state, uint64_t csr, uint64_t val, uint64_t op, uint64_t a3)
 {
     struct rv_cpu *cpu = state;
     uint64_t old, v;
 
+    if (csr != RV_CSR_FRM)
+        rv_fp_sync_flags(cpu);
     switch (csr) {
     case RV_CSR_FFLAGS:
         old = cpu->fflags;

@@ -3,9 +3,12 @@
  * unprivileged spec (expected bit patterns worked out by hand from the spec,
  * not from the code), the exact software path checked against the host FPU
  * in the four modes the host has, and the translator's decoding and IR run
- * through the interpreter.
+ * through the interpreter.  The helper-level checks run twice: with lazy
+ * host flags (the fast round-to-nearest path) and with every operation on
+ * the eager path, whose underflow guard this host never needs otherwise.
  */
 #include "isa/riscv64/cpu.h"
+#include "isa/riscv64/decode.h"
 #include "isa/riscv64/helpers-fp.h"
 #include "isa/riscv64/translate.h"
 
@@ -24,6 +27,7 @@
 
 /* TAP: results are buffered so that the "1..N" plan can come first */
 static int n_test, n_fail;
+static const char *pass_tag = "";   /* names the flag mode of the second pass */
 static char *tap_buf;
 static size_t tap_len;
 static FILE *tap;
@@ -41,7 +45,7 @@ static void ok(bool cond, const char *fmt, ...)
     va_start(ap, fmt);
     vfprintf(tap, fmt, ap);
     va_end(ap);
-    fputc('\n', tap);
+    fprintf(tap, "%s\n", pass_tag);
 }
 
 static int tap_finish(void)
@@ -67,26 +71,81 @@ static const char *const rm_name[8] = { "rne", "rtz", "rdn", "rup", "rmm", "5", 
 static struct rv_cpu cpu;
 typedef uint64_t (*helper)(void *, uint64_t, uint64_t, uint64_t, uint64_t);
 
-/* operand layouts of the helpers */
-static uint64_t run1(helper fn, uint64_t a, unsigned rm)
+/* drop whatever flags the test's own C code left in MXCSR */
+static void host_flags_discard(void)
 {
-    cpu.fflags = 0;
-    return fn(&cpu, a, RV_FP_RMARG(rm, PC), 0, 0);
+    struct rv_cpu scratch = { 0 };
+    rv_fp_sync_flags(&scratch);
 }
+
+/*
+ * The specialised helpers the translator picks for a static rm, checked
+ * against the generic one on every call the edge-case tables make.
+ */
+static const struct { helper fn, fn_static; bool exact; } variants[] = {
+    { rv_fadd_s, rv_fadd_s_rne, false }, { rv_fsub_s, rv_fsub_s_rne, false },
+    { rv_fmul_s, rv_fmul_s_rne, false }, { rv_fdiv_s, rv_fdiv_s_rne, false },
+    { rv_fadd_d, rv_fadd_d_rne, false }, { rv_fsub_d, rv_fsub_d_rne, false },
+    { rv_fmul_d, rv_fmul_d_rne, false }, { rv_fdiv_d, rv_fdiv_d_rne, false },
+    { rv_fsqrt_s, rv_fsqrt_s_rne, false }, { rv_fsqrt_d, rv_fsqrt_d_rne, false },
+    { rv_fmadd_s, rv_fmadd_s_rne, false }, { rv_fmsub_s, rv_fmsub_s_rne, false },
+    { rv_fnmsub_s, rv_fnmsub_s_rne, false }, { rv_fnmadd_s, rv_fnmadd_s_rne, false },
+    { rv_fmadd_d, rv_fmadd_d_rne, false }, { rv_fmsub_d, rv_fmsub_d_rne, false },
+    { rv_fnmsub_d, rv_fnmsub_d_rne, false }, { rv_fnmadd_d, rv_fnmadd_d_rne, false },
+    { rv_fcvt_s_w, rv_fcvt_s_w_rne, false }, { rv_fcvt_s_wu, rv_fcvt_s_wu_rne, false },
+    { rv_fcvt_s_l, rv_fcvt_s_l_rne, false }, { rv_fcvt_s_lu, rv_fcvt_s_lu_rne, false },
+    { rv_fcvt_d_w, rv_fcvt_d_w_rne, true }, { rv_fcvt_d_wu, rv_fcvt_d_wu_rne, true },
+    { rv_fcvt_d_l, rv_fcvt_d_l_rne, false }, { rv_fcvt_d_lu, rv_fcvt_d_lu_rne, false },
+    { rv_fcvt_s_d, rv_fcvt_s_d_rne, false }, { rv_fcvt_d_s, rv_fcvt_d_s_exact, true },
+};
+static unsigned n_variant_checks;
+
+/* n is the number of operands; the rmarg follows them */
+static uint64_t run(helper fn, unsigned n, uint64_t a, uint64_t b, uint64_t c, unsigned rm)
+{
+    uint64_t op[4] = { a, b, c, 0 };
+    op[n] = RV_FP_RMARG(rm, PC);
+    for (unsigned i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
+        if (variants[i].fn != fn || !(rm == RNE || (variants[i].exact && rm <= RMM)))
+            continue;
+        host_flags_discard();
+        cpu.fflags = 0;
+        uint64_t rs = variants[i].fn_static(&cpu, a, b, c, 0);
+        rv_fp_sync_flags(&cpu);
+        uint32_t fs = cpu.fflags;
+        host_flags_discard();
+        cpu.fflags = 0;
+        uint64_t rg = fn(&cpu, op[0], op[1], op[2], op[3]);
+        rv_fp_sync_flags(&cpu);
+        n_variant_checks++;
+        if (rs != rg || fs != cpu.fflags)
+            ok(false, "static-rm helper #%u (%016" PRIx64 ", %016" PRIx64 ", %016" PRIx64
+               ") %s = %016" PRIx64 "/%02x, generic %016" PRIx64 "/%02x", i, a, b, c,
+               rm_name[rm], rs, fs, rg, cpu.fflags);
+        return rg;
+    }
+    host_flags_discard();
+    cpu.fflags = 0;
+    uint64_t r = fn(&cpu, op[0], op[1], op[2], op[3]);
+    rv_fp_sync_flags(&cpu);
+    return r;
+}
+static uint64_t run1(helper fn, uint64_t a, unsigned rm) { return run(fn, 1, a, 0, 0, rm); }
 static uint64_t run2(helper fn, uint64_t a, uint64_t b, unsigned rm)
 {
-    cpu.fflags = 0;
-    return fn(&cpu, a, b, RV_FP_RMARG(rm, PC), 0);
+    return run(fn, 2, a, b, 0, rm);
 }
 static uint64_t run3(helper fn, uint64_t a, uint64_t b, uint64_t c, unsigned rm)
 {
-    cpu.fflags = 0;
-    return fn(&cpu, a, b, c, RV_FP_RMARG(rm, PC));
+    return run(fn, 3, a, b, c, rm);
 }
 static uint64_t runn(helper fn, uint64_t a, uint64_t b)
 {
+    host_flags_discard();
     cpu.fflags = 0;
-    return fn(&cpu, a, b, 0, 0);
+    uint64_t r = fn(&cpu, a, b, 0, 0);
+    rv_fp_sync_flags(&cpu);
+    return r;
 }
 
 static void expect(const char *what, uint64_t got, uint64_t want, uint32_t want_fl)
@@ -453,12 +512,68 @@ static void test_dynamic_rm(void)
     E1(rv_fcvt_w_d, 0xc004000000000000ull, DYN, (uint64_t)-2, NX);
     cpu.frm = RNE;
     /* flags accrue: bits already set stay set */
+    host_flags_discard();
     cpu.fflags = NX;
     uint64_t r = rv_fdiv_d(&cpu, D_ONE, 0, RV_FP_RMARG(RNE, PC), 0);
+    rv_fp_sync_flags(&cpu);
     ok(r == D_INF && cpu.fflags == (NX | DZ), "fflags accrue (%02x)", cpu.fflags);
     cpu.fflags = UF;
     rv_fadd_d(&cpu, D_ONE, D_ONE, RV_FP_RMARG(RNE, PC), 0);
+    rv_fp_sync_flags(&cpu);
     ok(cpu.fflags == UF, "an exact operation leaves fflags alone (%02x)", cpu.fflags);
+}
+
+/* reading fflags through the CSR helper */
+static uint64_t csr(unsigned which, unsigned op, uint64_t val)
+{
+    return rv_helper_csr_fp(&cpu, which, val, op, 0);
+}
+
+/* flags split between cpu->fflags and MXCSR add up, whichever path raised them */
+static void test_flag_accrual(void)
+{
+    bool lazy = rv_fp_lazy_flags(-1);
+    host_flags_discard();
+    cpu.fflags = 0;
+    rv_fadd_d_rne(&cpu, D_ONE, 0x3ca0000000000000ull, 0, 0);    /* inexact */
+    if (lazy)
+        ok(cpu.fflags == 0, "an RNE operation leaves its flags in MXCSR (%02x)", cpu.fflags);
+    rv_fp_sync_flags(&cpu);
+    ok(cpu.fflags == NX, "synced: NX (%02x)", cpu.fflags);
+    rv_fp_sync_flags(&cpu);
+    ok(cpu.fflags == NX, "a second sync adds nothing (%02x)", cpu.fflags);
+
+    /* RNE flags pending, then a directed-mode op, then RNE again */
+    host_flags_discard();
+    cpu.fflags = 0;
+    rv_fdiv_d_rne(&cpu, D_ONE, 0, 0, 0);
+    uint64_t r = rv_fmul_d(&cpu, D_MAX, D_TWO, RV_FP_RMARG(RTZ, PC), 0);
+    uint64_t r2 = rv_fadd_d_rne(&cpu, D_ONE, 0x3ca8000000000000ull, 0, 0);  /* 1 + 3/4 ulp */
+    uint32_t direct = cpu.fflags;
+    rv_fp_sync_flags(&cpu);
+    ok(r == D_MAX && r2 == D_ONE + 1 && cpu.fflags == (DZ | OF | NX) &&
+       (!lazy || direct == (OF | NX)),
+       "RNE, RTZ, RNE: modes restored, flags kept (%02x, %02x before the sync)", cpu.fflags,
+       direct);
+
+    /* the CSR helper sees both halves, and a write replaces both */
+    host_flags_discard();
+    cpu.fflags = UF;
+    cpu.frm = RDN;
+    rv_fdiv_s_rne(&cpu, S(S_ONE), S(0), 0, 0);
+    ok(csr(RV_CSR_FFLAGS, RV_CSR_READ, 0) == (UF | DZ), "csrr fflags = UF|DZ");
+    rv_fsqrt_d_rne(&cpu, 0xbff0000000000000ull, 0, 0, 0);
+    ok(csr(RV_CSR_FCSR, RV_CSR_READ, 0) == (RDN << 5 | UF | DZ | NV), "csrr fcsr = rdn|UF|DZ|NV");
+    rv_fadd_d_rne(&cpu, D_ONE, 0x3ca0000000000000ull, 0, 0);
+    ok(csr(RV_CSR_FFLAGS, RV_CSR_WRITE, 0) == (UF | DZ | NV | NX), "csrrw fflags returns all");
+    rv_fp_sync_flags(&cpu);
+    ok(cpu.fflags == 0, "csrw fflags, 0 clears the host's half too (%02x)", cpu.fflags);
+    rv_fmul_d_rne(&cpu, D_MAX, D_TWO, 0, 0);
+    ok(csr(RV_CSR_FRM, RV_CSR_WRITE, RNE) == RDN && csr(RV_CSR_FFLAGS, RV_CSR_CLEAR, NX) ==
+       (OF | NX), "csrw frm, then csrrc fflags, NX");
+    rv_fp_sync_flags(&cpu);
+    ok(cpu.fflags == OF, "csrrc fflags left OF (%02x)", cpu.fflags);
+    cpu.fflags = 0;
 }
 
 /* ---- the exact path against the host FPU, in the modes the host has ---- */
@@ -634,7 +749,9 @@ static bool xlate_run(uint32_t insn, struct rv_cpu *st, bool *valid_ir)
     if (st && *valid_ir) {
         struct tb tb = { .pc = PC, .size = 4, .insns = blk.insns, .temp_types = blk.temp_type,
                          .n_insns = blk.n_insns, .n_temps = blk.n_temps };
+        host_flags_discard();
         interp_run(st, &tb);
+        rv_fp_sync_flags(st);
     }
     return true;
 }
@@ -834,7 +951,42 @@ static void test_translate_exec(void)
     ok(st.f[26] == D_THREE, "fmax.d: %016" PRIx64, st.f[26]);
 }
 
-int main(void)
+/* which helper a translated instruction calls, and whether it gets an rmarg */
+static void test_static_rm_calls(void)
+{
+    static const struct { uint32_t insn; helper fn; bool rmarg; const char *what; } t[] = {
+        { 0x02000053 | RNE << 12, rv_fadd_d_rne, false, "fadd.d rne" },
+        { 0x02000053 | RTZ << 12, rv_fadd_d, true, "fadd.d rtz" },
+        { 0x02000053 | DYN << 12, rv_fadd_d, true, "fadd.d dyn" },
+        { 0x5a000053 | RNE << 12, rv_fsqrt_d_rne, false, "fsqrt.d rne" },
+        { 0x02000043 | RNE << 12, rv_fmadd_d_rne, false, "fmadd.d rne" },
+        { 0x0000004f | RMM << 12, rv_fnmadd_s, true, "fnmadd.s rmm" },
+        { 0x42000053 | RTZ << 12, rv_fcvt_d_s_exact, false, "fcvt.d.s rtz" },
+        { 0x42000053 | DYN << 12, rv_fcvt_d_s, true, "fcvt.d.s dyn" },
+        { 0xd2000053 | RDN << 12, rv_fcvt_d_w_rne, false, "fcvt.d.w rdn" },
+        { 0xd2200053 | RDN << 12, rv_fcvt_d_l, true, "fcvt.d.l rdn" },
+        { 0x40100053 | RNE << 12, rv_fcvt_s_d_rne, false, "fcvt.s.d rne" },
+    };
+    for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        bool valid_ir = false;
+        const struct ir_insn *call = NULL;
+        if (xlate_run(t[i].insn, NULL, &valid_ir)) {
+            for (unsigned k = 0; k < blk.n_insns; k++) {
+                if (blk.insns[k].op == IR_call)
+                    call = &blk.insns[k];
+            }
+        }
+        unsigned n_args = 0;
+        for (unsigned k = 0; call && k < 4; k++)
+            n_args += call->in[k] != IR_NO_TEMP;
+        unsigned want_args = (t[i].insn & 0x7f) != 0x53 ? 3 : (t[i].insn >> 27 == 0 ? 2 : 1);
+        ok(call && call->imm == (int64_t)(uintptr_t)t[i].fn &&
+           n_args == want_args + t[i].rmarg, "%s calls the %s helper with %u arguments",
+           t[i].what, t[i].rmarg ? "generic" : "specialised", n_args);
+    }
+}
+
+static void test_helpers(void)
 {
     test_nan_boxing();
     test_canonical_nan();
@@ -846,9 +998,24 @@ int main(void)
     test_underflow();
     test_fma();
     test_dynamic_rm();
+    test_flag_accrual();
+}
+
+int main(void)
+{
+    ok(rv_fp_lazy_flags(-1), "this host detects tininess after rounding: lazy flags are on");
+    test_helpers();
+    rv_fp_lazy_flags(0);
+    pass_tag = " [eager]";
+    test_helpers();
+    pass_tag = "";
+    rv_fp_lazy_flags(1);
+    ok(n_variant_checks > 100, "%u calls of static-rm helpers agreed with the generic ones",
+       n_variant_checks);
     test_soft_vs_host();
     test_bad_frm();
     test_decode();
+    test_static_rm_calls();
     test_translate_exec();
     return tap_finish();
 }
