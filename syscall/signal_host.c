@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <ucontext.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -117,14 +118,15 @@ bool sig_queue_take(struct sys_thread *t, uint64_t mask, struct sig_queued *out)
 static void host_handler(int sig, siginfo_t *si, void *uc)
 {
     struct sys_thread *t = sys_self;
-    (void)uc;
 
     if (sig_is_sync(sig) && si->si_code > 0) {
         /* raised by the kernel for an instruction of this thread */
         if (t && t->ctx && t->ctx->phase != EXEC_PHASE_NONE) {
             sig_queue_push(t, si, true);
             *t->irq = 1;
-            exec_fault_unwind(t->ctx);
+            const ucontext_t *u = uc;
+            exec_fault_unwind(t->ctx, (uintptr_t)u->uc_mcontext.gregs[REG_RIP],
+                              (uintptr_t)u->uc_mcontext.gregs[REG_RSP]);
         }
         /* the runner's own fault: let it kill us when the insn re-runs */
         struct host_ksigaction dfl = { .handler = SIG_DFL };

@@ -156,9 +156,26 @@ unsigned exec_run(struct exec_ctx *ctx)
     return trap;
 }
 
-void exec_fault_unwind(struct exec_ctx *ctx)
+/*
+ * Chained blocks do not store the pc they run at, so a fault in generated
+ * code finds its block from the host pc; a fault in a helper that generated
+ * code called finds it from the return address on the host stack.
+ */
+static void fault_set_guest_pc(struct exec_ctx *ctx, uintptr_t host_pc, uintptr_t host_sp)
+{
+    uint64_t guest_pc;
+    bool found = jit_guest_pc_of((const void *)host_pc, &guest_pc);
+    for (unsigned i = 0; !found && host_sp && i < 512; i++)
+        found = jit_guest_pc_of(((const void *const *)host_sp)[i], &guest_pc);
+    if (found)
+        *(uint64_t *)((char *)ctx->state + exec_config.guest->pc_offset) = guest_pc;
+}
+
+void exec_fault_unwind(struct exec_ctx *ctx, uintptr_t host_pc, uintptr_t host_sp)
 {
     if (!ctx || ctx->phase == EXEC_PHASE_NONE)
         return;
+    if (ctx->phase == EXEC_PHASE_RUN && exec_config.tier != EXEC_TIER_INTERP)
+        fault_set_guest_pc(ctx, host_pc, host_sp);
     siglongjmp(ctx->fault_jmp, 1);
 }

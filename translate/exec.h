@@ -129,7 +129,7 @@ unsigned exec_run(struct exec_ctx *ctx);
  * abandoned block before the fault keep their new values, and pc is the
  * block's start (blocks are not restartable at instruction granularity).
  */
-void exec_fault_unwind(struct exec_ctx *ctx);
+void exec_fault_unwind(struct exec_ctx *ctx, uintptr_t host_pc, uintptr_t host_sp);
 /* Forget translations overlapping [start, end). */
 void exec_invalidate(uint64_t start, uint64_t end);
 
