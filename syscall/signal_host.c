@@ -125,6 +125,13 @@ static void host_handler(int sig, siginfo_t *si, void *uc)
             sig_queue_push(t, si, true);
             *t->irq = 1;
             const ucontext_t *u = uc;
+            /* the kernel entered this handler with a fresh MXCSR; guests keep
+             * accrued FP flags there (riscv64 lazy fflags), and siglongjmp
+             * does not restore it the way sigreturn would */
+            if (u->uc_mcontext.fpregs) {
+                uint32_t mxcsr = u->uc_mcontext.fpregs->mxcsr;
+                __asm__ volatile("ldmxcsr %0" : : "m"(mxcsr));
+            }
             exec_fault_unwind(t->ctx, (uintptr_t)u->uc_mcontext.gregs[REG_RIP],
                               (uintptr_t)u->uc_mcontext.gregs[REG_RSP]);
         }

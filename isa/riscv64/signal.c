@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "isa/riscv64/cpu.h"
+#include "isa/riscv64/helpers-fp.h"
 #include "syscall/sig_frame.h"
 
 enum {
@@ -45,6 +46,7 @@ int rv_signal_setup_frame(void *cpu_v, const struct sig_frame_in *in)
     struct rv_cpu *cpu = cpu_v;
     uint8_t f[RV_FRAME_SIZE];
     uint64_t addr = (in->sp - RV_FRAME_SIZE) & ~15ull;
+    rv_fp_sync_flags(cpu);      /* host-accrued flags belong in the saved fcsr */
     uint32_t fcsr = (cpu->frm & 7) << 5 | (cpu->fflags & 0x1f);
 
     memset(f, 0, sizeof(f));
@@ -86,6 +88,7 @@ int rv_signal_restore_frame(void *cpu_v, struct sig_frame_out *out)
     for (unsigned r = 0; r < 32; r++)
         cpu->f[r] = get64(f, RV_SC_FP + 8 * r);
     memcpy(&fcsr, f + RV_SC_FCSR, 4);
+    rv_fp_sync_flags(cpu);      /* drop flags the handler accrued on the host */
     cpu->fflags = fcsr & 0x1f;
     cpu->frm = (fcsr >> 5) & 7;
     cpu->res_addr = ~0ull;
