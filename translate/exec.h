@@ -19,8 +19,10 @@ struct guest_desc {
     uint32_t state_size;        /* bytes of its CPU state */
     uint32_t pc_offset;         /* byte offset of the 64-bit pc in the state */
     uint32_t insn_shift;        /* log2 of the smallest pc alignment (1 for RVC) */
-    /* byte offset of a 32-bit flag in the state, or 0 for none: a block
-     * entered while it is non-zero returns IR_TRAP_INTERRUPT before running */
+    /* byte offset of a 32-bit flag in the state, or 0 for none.  Blocks that
+     * can close a loop (a direct exit to a pc not above their own, or an
+     * indirect exit) and the execution loop test it on entry and return
+     * IR_TRAP_INTERRUPT; other blocks may still run while it is set. */
     uint32_t interrupt_offset;
     /* Translate one block at pc (at most max_insns guest instructions).  It
      * must end with an IR_F_END exit and set b->guest_size, b->guest_insns. */
