@@ -1,0 +1,112 @@
+#!/usr/bin/env bats
+# aarch64-specific guest programs (rootfs-tests/progs-a64/*.c): NEON
+# intrinsics over every lane type, crypto and CRC intrinsics, C11 atomics
+# with threads, and A64 integer/FP edge cases.  Each program is built twice
+# in setup_file, static -O2 -ffp-contract=off: for aarch64
+# (-march=armv8-a+crypto+crc) into build/progs-a64/aarch64/ and natively
+# into build/progs-a64/native/.  A program uses the intrinsics or inline
+# A64 assembly on aarch64 and a portable C reference path elsewhere, and
+# checks the two against each other on aarch64; the printed results must be
+# byte-identical between the native build and the aarch64 build under
+# runtime-aarch64 (and, as a check of the references themselves, under
+# qemu-aarch64-static -cpu max).
+#
+#   bats --tap rootfs-tests/progs-a64.bats
+#   RUNNER="build/runtime-aarch64 -tier interp" bats --tap rootfs-tests/progs-a64.bats
+
+setup_file() {
+    local root build src name
+    root=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+    build=${BUILD:-build}
+    case $build in /*) ;; *) build=$root/$build ;; esac
+    export PA_OUT=$build/progs-a64
+    mkdir -p "$PA_OUT/aarch64" "$PA_OUT/native"
+    local flags=(-O2 -static -Wall -Wextra -Werror -fno-strict-aliasing -ffp-contract=off)
+    for src in "$root"/rootfs-tests/progs-a64/*.c; do
+        name=$(basename "$src" .c)
+        if [ ! -e "$PA_OUT/aarch64/$name" ] || [ "$src" -nt "$PA_OUT/aarch64/$name" ]; then
+            rm -f "$PA_OUT/aarch64/$name"
+            aarch64-linux-gnu-gcc "${flags[@]}" -march=armv8-a+crypto+crc -pthread \
+                -o "$PA_OUT/aarch64/$name" "$src" -lm 2>"$PA_OUT/aarch64/$name.log" || true
+        fi
+        if [ ! -e "$PA_OUT/native/$name" ] || [ "$src" -nt "$PA_OUT/native/$name" ]; then
+            rm -f "$PA_OUT/native/$name"
+            gcc "${flags[@]}" -pthread -o "$PA_OUT/native/$name" "$src" -lm \
+                2>"$PA_OUT/native/$name.log" || true
+        fi
+    done
+}
+
+setup() {
+    root=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+    build=${BUILD:-build}
+    case $build in /*) ;; *) build=$root/$build ;; esac
+    read -ra runner <<<"${RUNNER:-$build/runtime-aarch64}"
+    qemu=${QEMU:-qemu-aarch64-static}
+    timeout_s=${PROG_TIMEOUT:-120}
+}
+
+# built NAME: both builds exist, else show the compiler's log
+built() {
+    local k
+    for k in aarch64 native; do
+        if [ ! -x "$PA_OUT/$k/$1" ]; then
+            echo "building $k/$1 failed:" >&2
+            head -30 "$PA_OUT/$k/$1.log" >&2
+            return 1
+        fi
+    done
+}
+
+# compare NAME [RUNNER...]: native output and status vs the aarch64 build
+# under RUNNER (default: the runner under test)
+compare() {
+    local name=$1
+    shift
+    local r=("$@")
+    [ ${#r[@]} -gt 0 ] || r=("${runner[@]}")
+    built "$name" || return 1
+    [ -x "${r[0]}" ] || command -v "${r[0]}" >/dev/null || {
+        echo "runner '${r[0]}' not found: build it with 'make build/runtime-aarch64'" >&2
+        return 1
+    }
+    local n=$BATS_TEST_TMPDIR/native g=$BATS_TEST_TMPDIR/guest nrc=0 grc=0
+    timeout -k 5 "$timeout_s" "$PA_OUT/native/$name" >"$n.out" 2>"$n.err" </dev/null || nrc=$?
+    timeout -k 5 "$timeout_s" "${r[@]}" "$PA_OUT/aarch64/$name" >"$g.out" 2>"$g.err" </dev/null || grc=$?
+    local ok=1
+    if ! cmp -s "$n.out" "$g.out"; then
+        echo "stdout differs (native vs ${r[*]} aarch64/$name):" >&2
+        diff -u --label native --label aarch64 "$n.out" "$g.out" | head -60 >&2
+        ok=0
+    fi
+    if [ "$nrc" != "$grc" ]; then
+        echo "exit status differs: native $nrc, aarch64 $grc" >&2
+        tail -5 "$g.err" >&2
+        ok=0
+    fi
+    # a program that printed nothing proves nothing
+    if [ ! -s "$n.out" ]; then
+        echo "no output from native/$name" >&2
+        ok=0
+    fi
+    [ "$ok" = 1 ]
+}
+
+@test "progs-a64: every program builds for aarch64 and natively" {
+    local src name bad=0
+    for src in "$root"/rootfs-tests/progs-a64/*.c; do
+        name=$(basename "$src" .c)
+        built "$name" || bad=1
+    done
+    [ "$bad" = 0 ]
+}
+
+@test "progs-a64: qemu-aarch64-static -cpu max agrees with native on every program (checks the references)" {
+    command -v "$qemu" >/dev/null || skip "$qemu is not installed (Debian package qemu-user-static)"
+    local src name bad=0
+    for src in "$root"/rootfs-tests/progs-a64/*.c; do
+        name=$(basename "$src" .c)
+        compare "$name" "$qemu" -cpu max || { echo "  ^ $name" >&2; bad=1; }
+    done
+    [ "$bad" = 0 ]
+}
