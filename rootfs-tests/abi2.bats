@@ -23,6 +23,12 @@ setup_file() {
                 "$g-linux-gnu-gcc" -O2 -static -pthread -Wall -o "$ABI_OUT/$g/$name" "$src" \
                     -lutil || return 1
             fi
+            # and dynamically linked, run with -L /usr/<g>-linux-gnu
+            mkdir -p "$ABI_OUT/$g-dyn"
+            if [ ! "$ABI_OUT/$g-dyn/$name" -nt "$src" ]; then
+                "$g-linux-gnu-gcc" -O2 -pthread -Wall -o "$ABI_OUT/$g-dyn/$name" "$src" \
+                    -lutil || return 1
+            fi
         done
     done
 }
@@ -44,9 +50,14 @@ compare() {
         read -ra runner <<< "${RUNNER:-${BUILD:-build}/runtime-$g}"
         [ -x "${runner[0]}" ] || { echo "runner ${runner[0]} not built" >&2; return 1; }
         runner[0]=$(realpath "${runner[0]}")
+        local prog=$top/$ABI_OUT/$g/$name
+        if [ -n "${ABI2_DYNAMIC:-}" ]; then
+            prog=$top/$ABI_OUT/$g-dyn/$name
+            runner+=(-L "/usr/$g-linux-gnu")
+        fi
         mkdir -p "$BATS_TEST_TMPDIR/$g.d"
         (cd "$BATS_TEST_TMPDIR/$g.d" &&
-            ABI2_MARK=hello timeout -k 5 60 "${runner[@]}" "$top/$ABI_OUT/$g/$name" "$@") \
+            ABI2_MARK=hello timeout -k 5 60 "${runner[@]}" "$prog" "$@") \
             >"$BATS_TEST_TMPDIR/$g.out" 2>"$BATS_TEST_TMPDIR/$g.err" || rc_g=$?
         if ! diff -u "$BATS_TEST_TMPDIR/native.out" "$BATS_TEST_TMPDIR/$g.out" ||
            [ "$rc_n" != "$rc_g" ]; then
@@ -79,6 +90,14 @@ compare() {
 
 @test "processes: wait4/waitid, prctl, personality, rlimits, rusage, sessions, sysinfo, capget, affinity/getcpu, SysV IPC" {
     compare procs
+}
+
+@test "dynamically linked (-L /usr/<guest>-linux-gnu): /proc/self, files, events, sockets, processes" {
+    ABI2_DYNAMIC=1 compare proc_self a "b c"
+    ABI2_DYNAMIC=1 compare files
+    ABI2_DYNAMIC=1 compare events
+    ABI2_DYNAMIC=1 compare sockets
+    ABI2_DYNAMIC=1 compare procs
 }
 
 # ---- real software: Debian's arm64 coreutils (dynamic, glibc) against the
