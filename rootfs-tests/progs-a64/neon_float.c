@@ -49,23 +49,26 @@ static void fill(uint8_t *p, int esize)
 {
     for (int i = 0; i < 16; i += esize) {
         if (esize == 4) {
+            /* one rnd() per expression: argument evaluation order varies by target */
             uint32_t v;
+            uint64_t k = rnd(), s = rnd(), t = rnd();
             union { float f; uint32_t u; } c;
-            switch (rnd() % 4) {
-            case 0: v = f32_edge[rnd() % (sizeof(f32_edge) / 4)]; break;
-            case 1: c.f = (float)((int)(rnd() % 41) - 20) / (float)(1 + rnd() % 4); v = c.u; break;
-            case 2: v = ((uint32_t)rnd() & 0x807fffff) | (uint32_t)(107 + rnd() % 40) << 23; break;
-            default: v = (uint32_t)rnd(); break;
+            switch (k % 4) {
+            case 0: v = f32_edge[s % (sizeof(f32_edge) / 4)]; break;
+            case 1: c.f = (float)((int)(s % 41) - 20) / (float)(1 + t % 4); v = c.u; break;
+            case 2: v = ((uint32_t)s & 0x807fffff) | (uint32_t)(107 + t % 40) << 23; break;
+            default: v = (uint32_t)s; break;
             }
             memcpy(p + i, &v, 4);
         } else {
             uint64_t v;
+            uint64_t k = rnd(), s = rnd(), t = rnd();
             union { double d; uint64_t u; } c;
-            switch (rnd() % 4) {
-            case 0: v = f64_edge[rnd() % (sizeof(f64_edge) / 8)]; break;
-            case 1: c.d = (double)((int)(rnd() % 41) - 20) / (double)(1 + rnd() % 4); v = c.u; break;
-            case 2: v = (rnd() & 0x800fffffffffffffull) | (983 + rnd() % 80) << 52; break;
-            default: v = rnd(); break;
+            switch (k % 4) {
+            case 0: v = f64_edge[s % (sizeof(f64_edge) / 8)]; break;
+            case 1: c.d = (double)((int)(s % 41) - 20) / (double)(1 + t % 4); v = c.u; break;
+            case 2: v = (s & 0x800fffffffffffffull) | (983 + t % 80) << 52; break;
+            default: v = s; break;
             }
             memcpy(p + i, &v, 8);
         }
