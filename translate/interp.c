@@ -7,6 +7,7 @@
  * value, which every writer below maintains.
  */
 #include "exec.h"
+#include "ir_vec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +198,9 @@ uint64_t interp_run(void *state_v, const struct tb *tb)
         [IR_fence] = &&op_fence, [IR_call] = &&op_call,
         [IR_exit_cond] = &&op_exit_cond, [IR_exit_tb] = &&op_exit_tb,
         [IR_exit_ind] = &&op_exit_ind, [IR_exit_trap] = &&op_exit_trap,
+        [IR_insn_start] = &&op_insn_start,
+        [IR_vop] = &&op_vec, [IR_vdup] = &&op_vec, [IR_vreduce] = &&op_vec,
+        [IR_vld] = &&op_vec, [IR_vst] = &&op_vec,
     };
     /* No initialisation: SSA guarantees every temp is written before it is
      * read, except temp 0 which stands for an absent call argument. */
@@ -362,6 +366,19 @@ op_call:
     a = ((ir_helper_fn)(uintptr_t)i->imm)(state, IN(0), IN(1), IN(2), IN(3));
     if (i->out)
         t[i->out] = a & type_mask[i->type];
+    NEXT();
+
+op_vec:
+    /* t[0] stands in for the absent in[0] of vop and vreduce */
+    a = ir_vec_eval(state, i, IN(0), base);
+    if (i->out)
+        t[i->out] = a;
+    NEXT();
+
+op_insn_start:
+    /* a host fault from here on unwinds with the guest at this insn
+     * (exec_fault_unwind); every exit overwrites the pc anyway */
+    set_pc(state, pc_offset, (uint64_t)i->imm);
     NEXT();
 
 op_exit_cond:

@@ -3,6 +3,7 @@
  * ir_eval.c; this file only builds and checks the instruction list.
  */
 #include "ir.h"
+#include "ir_vec.h"
 
 #include <assert.h>
 #include <inttypes.h>
@@ -199,6 +200,12 @@ void ir_exit_trap(struct ir_block *b, unsigned reason, uint64_t pc)
     i->imm2 = pc;
 }
 
+void ir_insn_start(struct ir_block *b, uint64_t pc)
+{
+    struct ir_insn *i = ir_emit(b, IR_insn_start, IR_I64);
+    i->imm = (int64_t)pc;
+}
+
 /* ---- validation ---- */
 
 static bool input_type_ok(const struct ir_insn *i, unsigned k, enum ir_type in_t)
@@ -302,7 +309,7 @@ void ir_print(const struct ir_block *b, FILE *f)
             fprintf(f, ".%s", i->cond < IR_NUM_CONDS ? cond_names[i->cond] : "?");
         if (i->op == IR_atomic_rmw)
             fprintf(f, ".%s", i->cond < 9 ? rmw_names[i->cond] : "?");
-        if (info->flags & IR_F_MEM && i->op != IR_fence)
+        if (info->flags & IR_F_MEM && i->op != IR_fence && !(info->flags & IR_F_VEC))
             fprintf(f, ".m%u%s", 8u << (i->mem & IR_MEM_SIZE_MASK),
                     i->mem & IR_MEM_SIGN ? "s" : "");
         for (unsigned k = 0; k < info->n_in; k++)
@@ -325,6 +332,9 @@ void ir_print(const struct ir_block *b, FILE *f)
         case IR_exit_cond: case IR_exit_tb:
             fprintf(f, " -> 0x%" PRIx64, (uint64_t)i->imm);
             break;
+        case IR_insn_start:
+            fprintf(f, " pc=0x%" PRIx64, (uint64_t)i->imm);
+            break;
         case IR_exit_trap:
             fprintf(f, " reason=%" PRId64 " pc=0x%" PRIx64, i->imm, i->imm2);
             break;
@@ -332,6 +342,8 @@ void ir_print(const struct ir_block *b, FILE *f)
             fprintf(f, " kind=%" PRId64, i->imm);
             break;
         default:
+            if (info->flags & IR_F_VEC)
+                ir_vec_print(i, f);
             break;
         }
         fputc('\n', f);

@@ -30,6 +30,7 @@ enum {
     IR_F_CALL = 1 << 4,
     IR_F_EXIT = 1 << 5,
     IR_F_END = 1 << 6,          /* unconditional exit: ends the block */
+    IR_F_VEC = 1 << 7,          /* vector op on 16-byte state slots (ir_vec.h) */
 };
 
 struct ir_op_info {
@@ -155,6 +156,10 @@ void ir_exit_cond(struct ir_block *b, enum ir_type t, enum ir_cond cond, ir_temp
 void ir_exit_tb(struct ir_block *b, uint64_t target_pc);
 void ir_exit_ind(struct ir_block *b, ir_temp target);
 void ir_exit_trap(struct ir_block *b, unsigned reason, uint64_t pc);
+/* The guest instruction at pc starts here: front-ends emit it first for
+ * every instruction, which makes host faults precise (pc and registers as
+ * before that instruction). */
+void ir_insn_start(struct ir_block *b, uint64_t pc);
 
 /* shorthands */
 #define ir_add(b, t, x, y) ir_binop(b, IR_add, t, x, y)

@@ -12,9 +12,23 @@
  * later before anything can observe them is removed.  Observers: get_reg of
  * an overlapping slot, every exit (the whole state is live at a block exit),
  * a call that may touch registers or leave the block, and, with
- * OPT_PRECISE_MEM_FAULTS, every guest memory access (it may fault).
+ * OPT_PRECISE_MEM_FAULTS, a guest instruction that may fault.
+ *
+ * A fault makes the guest see the state as it was before the faulting
+ * guest instruction (its insn_start): the front-end's pc, with every write
+ * of the earlier instructions done and none of its own.  So a guest memory
+ * access or an impure helper call (it may access guest memory) observes
+ * every slot at its instruction's insn_start, not at the access itself:
+ * writes of the same instruction may still cover earlier ones, and writes
+ * across instructions that cannot fault are still removed.  Blocks without
+ * insn_start markers keep the old imprecise model.
+ *
+ * Vector ops (ir_vec.h) read and write whole 16-byte slots in place: to
+ * forwarding they are a write of their destination, to dead-store
+ * elimination a write of the destination and a read of each source.
  */
 #include "opt.h"
+#include "ir_vec.h"
 
 #include <string.h>
 
@@ -120,6 +134,8 @@ void opt_state_forward(struct ir_block *b)
                 slot_forget_all(&known);
             break;
         default:
+            if (ir_op_info[i->op].flags & IR_F_VEC && ir_op_info[i->op].flags & IR_F_WRITES_STATE)
+                slot_forget_overlap(&known, i->imm, 16);
             break;
         }
         w++;
@@ -138,12 +154,32 @@ static bool slot_covered(const struct slot_set *set, int64_t off, uint32_t size)
     return false;
 }
 
+/*
+ * A vector op (ir_vec.h) writes its whole 16-byte destination slot and reads
+ * its source slots.  The write goes in first: a source equal to the
+ * destination is read before the op writes it, and must stay observable.
+ */
+static void vec_effect_backward(struct slot_set *later, const struct ir_insn *i)
+{
+    uint8_t flags = ir_op_info[i->op].flags;
+    if ((flags & IR_F_WRITES_STATE) && later->n < STATE_SLOTS)
+        slot_add(later, i->imm, 16, IR_I64, IR_NO_TEMP);
+    if (i->op == IR_vop) {
+        slot_forget_overlap(later, ir_vsrc_a(i), 16);
+        slot_forget_overlap(later, ir_vsrc_b(i), 16);
+    } else if (flags & IR_F_READS_STATE) {
+        slot_forget_overlap(later, i->imm, 16);
+    }
+}
+
 void opt_state_dead(struct ir_block *b)
 {
     /* slots that will be overwritten before they can be observed */
     struct slot_set later;
     bool dead[IR_MAX_INSNS];
     bool any = false;
+    /* a fault may happen between here and the end of this guest insn */
+    bool may_fault = false;
 
     later.n = later.next_victim = 0;
     for (uint32_t r = b->n_insns; r-- > 0;) {
@@ -151,6 +187,11 @@ void opt_state_dead(struct ir_block *b)
         uint8_t flags = ir_op_info[i->op].flags;
         dead[r] = false;
         switch (i->op) {
+        case IR_insn_start:
+            if (may_fault)
+                slot_forget_all(&later);
+            may_fault = false;
+            break;
         case IR_set_reg: {
             uint32_t size = opt_state_size(i);
             if (slot_covered(&later, i->imm, size)) {
@@ -167,12 +208,16 @@ void opt_state_dead(struct ir_block *b)
         case IR_call:
             if (call_touches_regs(i) || (i->cond & IR_CALL_MAY_EXIT))
                 slot_forget_all(&later);
+            else if (!(i->cond & IR_CALL_PURE))
+                may_fault = OPT_PRECISE_MEM_FAULTS;
             break;
         default:
+            if (flags & IR_F_VEC)
+                vec_effect_backward(&later, i);
             if (flags & IR_F_EXIT)
                 slot_forget_all(&later);
-            else if (OPT_PRECISE_MEM_FAULTS && (flags & IR_F_MEM) && i->op != IR_fence)
-                slot_forget_all(&later);
+            else if ((flags & IR_F_MEM) && i->op != IR_fence)
+                may_fault = OPT_PRECISE_MEM_FAULTS;
             break;
         }
     }

@@ -355,6 +355,26 @@ static void cg_unary(struct cg *cg, const struct ir_insn *i)
     }
 }
 
+/* the last block's guest insn boundaries (x86_last_insn_marks) */
+static struct x86_insn_mark marks[IR_MAX_INSNS];
+static uint32_t n_marks;
+
+uint32_t x86_last_insn_marks(const struct x86_insn_mark **out)
+{
+    *out = marks;
+    return n_marks;
+}
+
+/* An insn that emitted no code cannot fault: the next one takes its place. */
+static void mark_insn(struct cg *cg, const struct ir_insn *i)
+{
+    uint32_t host_off = (uint32_t)(cg->b->p - cg->b->start);
+    if (n_marks && marks[n_marks - 1].host_off == host_off)
+        n_marks--;
+    marks[n_marks++] = (struct x86_insn_mark){ host_off,
+                                               (uint32_t)((uint64_t)i->imm - cg->blk->guest_pc) };
+}
+
 static bool cg_insn(struct cg *cg, const struct ir_insn *i)
 {
     switch (i->op) {
@@ -399,6 +419,8 @@ static bool cg_insn(struct cg *cg, const struct ir_insn *i)
     case IR_exit_tb: cg_exit_tb(cg, i); break;
     case IR_exit_ind: cg_exit_ind(cg, i); break;
     case IR_exit_trap: cg_exit_trap(cg, i); break;
+    case IR_insn_start: mark_insn(cg, i); break;
+    case IR_vop: case IR_vdup: case IR_vreduce: case IR_vld: case IR_vst: cg_vec(cg, i); break;
     default:
         fprintf(stderr, "jit: x86 backend has no code for IR op %s\n",
                 i->op < IR_NUM_OPS ? ir_op_info[i->op].name : "?");
@@ -429,6 +451,8 @@ bool x86_codegen_block(struct x86_buf *b, const struct ir_block *blk)
     /* -d exec must see every block go through the execution loop */
     cg.chain_self = !exec_log_enabled(LOG_EXEC);
     cg.n_sites = 0;
+    n_marks = 0;
+    cg_vec_begin(&cg);
     ra_init(&cg.ra, b, blk);
     for (uint32_t n = 0; n < blk->n_insns; n++) {
         ra_begin_insn(&cg.ra, n);

@@ -22,6 +22,10 @@ struct cg {
     bool chain_self;            /* exits to the block's own pc may jump to its start */
     unsigned n_sites;
     struct cg_site sites[IR_MAX_INSNS];
+    /* codegen_vec.c: xmm0 holds the 16-byte slot vec_slot as written by
+     * the vector op at insn vec_at (UINT32_MAX: nothing) */
+    uint32_t vec_at;
+    int64_t vec_slot;
 };
 
 /* a compare lowered to x86 flags */
@@ -56,5 +60,9 @@ void cg_exit_ind(struct cg *cg, const struct ir_insn *i);
 void cg_exit_trap(struct cg *cg, const struct ir_insn *i);
 void cg_call(struct cg *cg, const struct ir_insn *i);
 void cg_emit_stubs(struct cg *cg);
+
+/* codegen_vec.c: the vector ops (IR_F_VEC, translate/ir_vec.h) */
+void cg_vec_begin(struct cg *cg);
+void cg_vec(struct cg *cg, const struct ir_insn *i);
 
 #endif
