@@ -3,17 +3,20 @@
  * Floating-Point and Advanced SIMD", all but the scalar FP classes) and the
  * SIMD structure loads/stores (C4.1.88.1-4).
  *
- * The IR has no 128-bit temporaries, so most classes are executed by C
+ * The instructions glibc's string functions live on (compares, pairwise
+ * and across-lane max/min/add, add/sub, shrn, addhn, ext, dup, ld1/st1) are
+ * the IR's vector ops on the V registers' 16-byte state slots (ir_vec.h).
+ * Moves, immediates, element copies and the bitwise ops are plain IR on the
+ * two 64-bit halves of each register.  Everything else is executed by C
  * functions (simd.h) called through a64_helper_simd with the instruction
- * word; the call is not NO_REGS, so the optimiser writes back and forgets
- * any cached V register around it.  Moves, immediates, element copies, the
- * bitwise ops and the memory side of structure loads/stores are plain IR on
- * the two 64-bit halves of each register.
+ * word; that call is not NO_REGS, so the optimiser writes back and forgets
+ * any cached V register around it.
  */
 #include "isa/aarch64/translate.h"
 
 #include "isa/aarch64/helpers.h"
 #include "isa/aarch64/simd.h"
+#include "translate/ir_vec.h"
 
 static ir_temp c64(struct a64_dc *dc, uint64_t v)
 {
@@ -53,13 +56,125 @@ EXEC(trans_sha2, simd_crypto_sha2reg)
 EXEC(trans_three_same, simd_three_same)
 EXEC(trans_three_diff, simd_three_diff)
 EXEC(trans_two_misc, simd_two_misc)
-EXEC(trans_across, simd_across)
 EXEC(trans_pairwise, simd_pairwise_scalar)
 EXEC(trans_shift_imm, simd_shift_imm)
 EXEC(trans_indexed, simd_indexed)
 EXEC(trans_permute, simd_permute)
-EXEC(trans_extract, simd_extract)
 EXEC(trans_table, simd_table)
+
+/* ---- classes done with the IR's vector ops, falling back to the helper ---- */
+
+static uint32_t vslot(unsigned n)
+{
+    return A64_V(n & 31, 0);
+}
+
+static unsigned vhalf(bool q)
+{
+    return q ? 0 : IR_VF_HALF;
+}
+
+/* AdvSIMD three same (integer): compares, add/sub, max/min, pairwise */
+static bool trans_three_same_vec(struct a64_dc *dc, uint32_t insn)
+{
+    unsigned opcode = a64_bits(insn, 15, 11), size = a64_bits(insn, 23, 22);
+    bool q = (insn >> 30) & 1, u = (insn >> 29) & 1;
+    int kind = -1;
+    switch (opcode) {
+    case 0x10: kind = u ? IR_VOP_SUB : IR_VOP_ADD; break;
+    case 0x11: kind = u ? IR_VOP_CMPEQ : IR_VOP_CMPTST; break;
+    case 0x06: kind = u ? IR_VOP_CMPGTU : IR_VOP_CMPGT; break;
+    case 0x07: kind = u ? IR_VOP_CMPGEU : IR_VOP_CMPGE; break;
+    case 0x0c: kind = size == 3 ? -1 : u ? IR_VOP_MAXU : IR_VOP_MAX; break;
+    case 0x0d: kind = size == 3 ? -1 : u ? IR_VOP_MINU : IR_VOP_MIN; break;
+    case 0x14: kind = size == 3 ? -1 : u ? IR_VOP_MAXPU : IR_VOP_MAXP; break;
+    case 0x15: kind = size == 3 ? -1 : u ? IR_VOP_MINPU : IR_VOP_MINP; break;
+    case 0x17: kind = u ? -1 : IR_VOP_ADDP; break;
+    default: break;
+    }
+    if (kind < 0 || (size == 3 && !q))
+        return emit_exec(dc, insn, simd_three_same);
+    ir_vop(dc->b, (enum ir_vop_kind)kind, vhalf(q), size, vslot(a64_bits(insn, 4, 0)),
+           vslot(a64_bits(insn, 9, 5)), vslot(a64_bits(insn, 20, 16)), 0);
+    return true;
+}
+
+/* AdvSIMD two-register misc: the compares with zero */
+static bool trans_two_misc_vec(struct a64_dc *dc, uint32_t insn)
+{
+    unsigned opcode = a64_bits(insn, 16, 12), size = a64_bits(insn, 23, 22);
+    bool q = (insn >> 30) & 1, u = (insn >> 29) & 1;
+    int kind = -1;
+    if (opcode == 0x08)
+        kind = u ? IR_VOP_CMPGE : IR_VOP_CMPGT;
+    else if (opcode == 0x09 && !u)
+        kind = IR_VOP_CMPEQ;
+    if (kind < 0 || (size == 3 && !q))
+        return emit_exec(dc, insn, simd_two_misc);
+    ir_vop(dc->b, (enum ir_vop_kind)kind, vhalf(q) | IR_VF_BZERO, size,
+           vslot(a64_bits(insn, 4, 0)), vslot(a64_bits(insn, 9, 5)), 0, 0);
+    return true;
+}
+
+/* AdvSIMD across lanes: UMAXV, UMINV, SMAXV, SMINV, ADDV */
+static bool trans_across_vec(struct a64_dc *dc, uint32_t insn)
+{
+    unsigned opcode = a64_bits(insn, 16, 12), size = a64_bits(insn, 23, 22);
+    bool q = (insn >> 30) & 1, u = (insn >> 29) & 1;
+    int kind = -1;
+    if (opcode == 0x0a)
+        kind = u ? IR_VRED_MAXU : IR_VRED_MAX;
+    else if (opcode == 0x1a)
+        kind = u ? IR_VRED_MINU : IR_VRED_MIN;
+    else if (opcode == 0x1b && !u)
+        kind = IR_VRED_ADD;
+    if (kind < 0 || size == 3 || (size == 2 && !q))
+        return emit_exec(dc, insn, simd_across);
+    unsigned rd = a64_bits(insn, 4, 0);
+    ir_temp r = ir_vreduce(dc->b, IR_I64, (enum ir_vred_kind)kind, vhalf(q), size,
+                           vslot(a64_bits(insn, 9, 5)));
+    set_half(dc, rd, 0, r);
+    set_half(dc, rd, 1, c64(dc, 0));
+    return true;
+}
+
+/* AdvSIMD shift by immediate: SHRN (not SHRN2) */
+static bool trans_shift_imm_vec(struct a64_dc *dc, uint32_t insn)
+{
+    unsigned immh = a64_bits(insn, 22, 19), immhb = a64_bits(insn, 22, 16);
+    bool q = (insn >> 30) & 1, u = (insn >> 29) & 1;
+    if (q || u || a64_bits(insn, 15, 11) != 0x10 || immh == 0 || immh >= 8)
+        return emit_exec(dc, insn, simd_shift_imm);
+    unsigned es = 31 - (unsigned)__builtin_clz(immh);
+    unsigned shift = (16u << es) - immhb;
+    ir_vop(dc->b, IR_VOP_SHRN, IR_VF_HALF, es, vslot(a64_bits(insn, 4, 0)),
+           vslot(a64_bits(insn, 9, 5)), vslot(a64_bits(insn, 9, 5)), shift);
+    return true;
+}
+
+/* AdvSIMD three different: ADDHN (not ADDHN2) */
+static bool trans_three_diff_vec(struct a64_dc *dc, uint32_t insn)
+{
+    unsigned size = a64_bits(insn, 23, 22);
+    bool q = (insn >> 30) & 1, u = (insn >> 29) & 1;
+    if (q || u || a64_bits(insn, 15, 12) != 0x4 || size == 3)
+        return emit_exec(dc, insn, simd_three_diff);
+    ir_vop(dc->b, IR_VOP_ADDHN, IR_VF_HALF, size, vslot(a64_bits(insn, 4, 0)),
+           vslot(a64_bits(insn, 9, 5)), vslot(a64_bits(insn, 20, 16)), 0);
+    return true;
+}
+
+/* AdvSIMD extract: EXT */
+static bool trans_extract_vec(struct a64_dc *dc, uint32_t insn)
+{
+    bool q = (insn >> 30) & 1;
+    unsigned imm4 = a64_bits(insn, 14, 11);
+    if (a64_bits(insn, 23, 22) || (!q && (imm4 & 8)))
+        return emit_exec(dc, insn, simd_extract);
+    ir_vop(dc->b, IR_VOP_EXT, vhalf(q), 0, vslot(a64_bits(insn, 4, 0)),
+           vslot(a64_bits(insn, 9, 5)), vslot(a64_bits(insn, 20, 16)), imm4);
+    return true;
+}
 
 /* ---- element access in IR ---- */
 
@@ -128,11 +243,7 @@ static bool trans_copy(struct a64_dc *dc, uint32_t insn)
         if (size == 3 && !q)
             return false;
         ir_temp v = imm4 ? a64_get_x(dc, rn, true) : get_lane(dc, rn, size, idx);
-        if (imm4 && size < 3)
-            v = ir_and(b, IR_I64, v, c64(dc, lane_mask(size)));
-        ir_temp rep = replicate(dc, v, size);
-        set_half(dc, rd, 0, rep);
-        set_half(dc, rd, 1, q ? rep : c64(dc, 0));
+        ir_vdup(b, vhalf(q), size, vslot(rd), v);
         return true;
     }
     case 3:                     /* INS (general) */
@@ -311,18 +422,13 @@ static bool trans_ldst_multi(struct a64_dc *dc, uint32_t insn)
     unsigned regbytes = q ? 16 : 8, total = rpt * selem * regbytes;
     ir_temp base = a64_get_xsp(dc, rn, true);
     if (selem == 1) {
-        if (load) {
-            ir_temp v[8];
-            for (unsigned i = 0; i < total / 8; i++)
-                v[i] = ir_ld(b, IR_I64, IR_MEM_64, base, 8 * i);
-            for (unsigned r = 0; r < rpt; r++) {
-                set_half(dc, rt + r, 0, v[r * regbytes / 8]);
-                set_half(dc, rt + r, 1, q ? v[r * 2 + 1] : c64(dc, 0));
-            }
-        } else {
-            for (unsigned r = 0; r < rpt; r++)
-                for (unsigned h = 0; h < regbytes / 8; h++)
-                    ir_st(b, IR_MEM_64, base, r * regbytes + 8 * h, get_half(dc, rt + r, h));
+        /* LD1/ST1: whole registers, lanes in memory order */
+        unsigned mem = q ? IR_VMEM_128 : IR_MEM_64;
+        for (unsigned r = 0; r < rpt; r++) {
+            if (load)
+                ir_vld(b, mem, vslot(rt + r), base, r * regbytes);
+            else
+                ir_vst(b, mem, vslot(rt + r), base, r * regbytes);
         }
     } else {
         a64_simd_fn fn = load ? simd_ldst_deinterleave : simd_ldst_interleave;
@@ -422,15 +528,15 @@ static const struct a64_pattern simd_tab[] = {
     /* vector */
     { 0xbf208c00, 0x0e000000, trans_table, "AdvSIMD table lookup" },
     { 0xbf208c00, 0x0e000800, trans_permute, "AdvSIMD permute" },
-    { 0xbf208400, 0x2e000000, trans_extract, "AdvSIMD extract" },
+    { 0xbf208400, 0x2e000000, trans_extract_vec, "AdvSIMD extract" },
     { 0x9fe08400, 0x0e000400, trans_copy, "AdvSIMD copy" },
-    { 0x9f3e0c00, 0x0e200800, trans_two_misc, "AdvSIMD two-register miscellaneous" },
-    { 0x9f3e0c00, 0x0e300800, trans_across, "AdvSIMD across lanes" },
-    { 0x9f200c00, 0x0e200000, trans_three_diff, "AdvSIMD three different" },
+    { 0x9f3e0c00, 0x0e200800, trans_two_misc_vec, "AdvSIMD two-register miscellaneous" },
+    { 0x9f3e0c00, 0x0e300800, trans_across_vec, "AdvSIMD across lanes" },
+    { 0x9f200c00, 0x0e200000, trans_three_diff_vec, "AdvSIMD three different" },
     { 0x9f20fc00, 0x0e201c00, trans_logic, "AdvSIMD three same (logical)" },
-    { 0x9f200400, 0x0e200400, trans_three_same, "AdvSIMD three same" },
+    { 0x9f200400, 0x0e200400, trans_three_same_vec, "AdvSIMD three same" },
     { 0x9ff80400, 0x0f000400, trans_mod_imm, "AdvSIMD modified immediate" },
-    { 0x9f800400, 0x0f000400, trans_shift_imm, "AdvSIMD shift by immediate" },
+    { 0x9f800400, 0x0f000400, trans_shift_imm_vec, "AdvSIMD shift by immediate" },
     { 0x9f000400, 0x0f000000, trans_indexed, "AdvSIMD vector x indexed element" },
 };
 
