@@ -129,6 +129,7 @@ compare() {
     compare signal_mask
 }
 @test "atomics: __atomic builtins and stdatomic" { compare atomics; }
+@test "segv_resume: SIGSEGV handlers that mprotect and return resume at the faulting access" { compare segv_resume; }
 @test "fork_pipe: fork, pipes, wait statuses" { compare fork_pipe; }
 @test "hashes: sha256, crc32, adler32 vectors and 1 MiB buffer" { compare hashes; }
 

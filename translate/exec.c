@@ -108,7 +108,7 @@ static unsigned exec_loop(struct exec_ctx *ctx)
         exec_log(LOG_EXEC, "Trace 0x%" PRIx64 " [%s]\n", pc, code ? "jit" : "interp");
 
         uint64_t w;
-        ctx->phase = EXEC_PHASE_RUN;
+        ctx->phase = code ? EXEC_PHASE_RUN : EXEC_PHASE_INTERP;
         if (code) {
             if (chain) {
                 if (chain_site)
@@ -158,15 +158,20 @@ unsigned exec_run(struct exec_ctx *ctx)
 
 /*
  * Chained blocks do not store the pc they run at, so a fault in generated
- * code finds its block from the host pc; a fault in a helper that generated
- * code called finds it from the return address on the host stack.
+ * code finds its guest instruction from the host pc (jit_guest_pc_of); a
+ * fault in a helper that generated code called finds it from the return
+ * address on the host stack.  A return address points after the call, which
+ * may be where the next guest instruction's code begins, so the call
+ * itself is looked up (address - 1).
  */
 static void fault_set_guest_pc(struct exec_ctx *ctx, uintptr_t host_pc, uintptr_t host_sp)
 {
     uint64_t guest_pc;
     bool found = jit_guest_pc_of((const void *)host_pc, &guest_pc);
-    for (unsigned i = 0; !found && host_sp && i < 512; i++)
-        found = jit_guest_pc_of(((const void *const *)host_sp)[i], &guest_pc);
+    for (unsigned i = 0; !found && host_sp && i < 512; i++) {
+        const uint8_t *ret = ((const void *const *)host_sp)[i];
+        found = ret && jit_guest_pc_of(ret - 1, &guest_pc);
+    }
     if (found)
         *(uint64_t *)((char *)ctx->state + exec_config.guest->pc_offset) = guest_pc;
 }
@@ -175,7 +180,8 @@ void exec_fault_unwind(struct exec_ctx *ctx, uintptr_t host_pc, uintptr_t host_s
 {
     if (!ctx || ctx->phase == EXEC_PHASE_NONE)
         return;
-    if (ctx->phase == EXEC_PHASE_RUN && exec_config.tier != EXEC_TIER_INTERP)
+    /* the interpreter stores the pc of every guest insn it starts (insn_start) */
+    if (ctx->phase == EXEC_PHASE_RUN)
         fault_set_guest_pc(ctx, host_pc, host_sp);
     siglongjmp(ctx->fault_jmp, 1);
 }

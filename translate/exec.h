@@ -98,8 +98,10 @@ struct tb {
     struct tb *hash_next;
 };
 
-/* What a host fault on a guest thread interrupted (exec_ctx.phase). */
-enum { EXEC_PHASE_NONE, EXEC_PHASE_RUN, EXEC_PHASE_TRANSLATE };
+/* What a host fault on a guest thread interrupted (exec_ctx.phase):
+ * RUN is generated code, INTERP the interpreter (the helpers they call
+ * included). */
+enum { EXEC_PHASE_NONE, EXEC_PHASE_RUN, EXEC_PHASE_TRANSLATE, EXEC_PHASE_INTERP };
 
 /* Per-thread execution context.  One per guest thread, used only by its
  * own thread, except that a cache flush on another thread reads in_exec,
@@ -127,9 +129,11 @@ unsigned exec_run(struct exec_ctx *ctx);
  * fault happened while ctx ran guest code (generated code, the interpreter,
  * helpers, or the front-end reading guest code), abandon that block and
  * make exec_run return IR_TRAP_INTERRUPT (never returns).  Otherwise
- * returns: the fault is the runner's own.  Guest registers written by the
- * abandoned block before the fault keep their new values, and pc is the
- * block's start (blocks are not restartable at instruction granularity).
+ * returns: the fault is the runner's own.  The guest state is then exactly
+ * as before the faulting guest instruction (pc at it, earlier instructions'
+ * register writes done, its own not) when the front-end emits insn_start
+ * (opt.h OPT_PRECISE_MEM_FAULTS); a fault while translating leaves pc at
+ * the block's start.
  */
 void exec_fault_unwind(struct exec_ctx *ctx, uintptr_t host_pc, uintptr_t host_sp);
 /* Forget translations overlapping [start, end). */

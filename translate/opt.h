@@ -9,16 +9,14 @@
 #include "ir.h"
 
 /*
- * 1: keep every set_reg that precedes a guest memory access, so that a
- * fault sees every register written by earlier guest instructions (QEMU
- * syncs its globals before qemu_ld/st for that reason).  Off by default:
- * exec_fault_unwind abandons a faulting block with pc at the block start
- * and registers partly updated, so the state is not precise either way,
- * and the extra stores cost most on aarch64 (flags stay live across loads).
- * Turn it on together with a precise fault model.
+ * 1: a fault shows the guest exactly the state before the faulting guest
+ * instruction: no set_reg of an earlier instruction is removed when a later
+ * instruction of the block may fault before the slot is written again
+ * (opt_state_dead; needs the front-end's insn_start markers).  0: the old
+ * imprecise model, for measuring what precision costs.
  */
 #ifndef OPT_PRECISE_MEM_FAULTS
-#define OPT_PRECISE_MEM_FAULTS 0
+#define OPT_PRECISE_MEM_FAULTS 1
 #endif
 
 /* get_reg after set_reg/get_reg of the same slot reuses the known temp */

@@ -267,6 +267,7 @@ static void a64_translate(struct ir_block *b, const void *state, uint64_t pc,
     for (;;) {
         uint32_t insn = *(const uint32_t *)(exec_config.guest_base + (uintptr_t)pc);
         dc.pc = pc;
+        ir_insn_start(b, pc);
         if (!A64_DECODE(&dc, insn, a64_top))
             a64_gen_illegal(&dc, insn);
         n++;

@@ -88,6 +88,7 @@ static void rv_translate(struct ir_block *b, const void *state, uint64_t pc, uns
         dc.pc = pc;
         dc.next_pc = pc + len;
         dc.end = false;
+        ir_insn_start(b, pc);
         if (!translate_one(&dc, raw, len))
             rv_gen_illegal(&dc, raw);
         b->guest_insns++;

@@ -37,16 +37,24 @@ const uint8_t *jit_epilogue(void);
 uint64_t jit_chain_site(const uint8_t *disp);
 
 /*
- * buffer.c: the guest pc of the compiled block containing host_pc, for a
- * host fault handler (async-signal-safe, lock-free).  Generated code does
- * not keep the state's pc up to date between chained blocks, so this is
- * how a fault inside generated code finds the block it happened in.
+ * buffer.c: the guest pc of the instruction whose code contains host_pc,
+ * for a host fault handler (async-signal-safe, lock-free).  Generated code
+ * does not keep the state's pc up to date, so this is how a fault inside
+ * generated code finds the guest instruction it happened in.
  * (Meant for jit.h; declared here until the lead adds it there.)
  */
 bool jit_guest_pc_of(const void *host_pc, uint64_t *guest_pc);
 
 /* codegen.c: compile into b; false when the block cannot be compiled */
 bool x86_codegen_block(struct x86_buf *b, const struct ir_block *blk);
+/* Where the code of each guest instruction of the last compiled block
+ * begins (its insn_start): host offset from the block's first byte and
+ * guest pc offset from the block's pc, ascending in host offset; guest
+ * instructions without host code are left out.  Returns how many. */
+struct x86_insn_mark {
+    uint32_t host_off, pc_off;
+};
+uint32_t x86_last_insn_marks(const struct x86_insn_mark **marks);
 /* Bytes from the start of the last compiled block to the end of its last
  * exit, i.e. without the out-of-line exit stubs (for code-quality tests). */
 uint32_t x86_last_body_size(void);

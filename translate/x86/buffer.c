@@ -7,6 +7,13 @@
  * may run concurrently on other threads (a chain patch is one aligned
  * 32-bit store).  jit_flush must only be called when no thread runs
  * generated code.
+ *
+ * Host pc -> guest pc (jit_guest_pc_of, for host fault handlers): a map of
+ * the compiled blocks in code order, each with its guest instruction
+ * boundaries in a second array.  Both arrays are mapped once at their full
+ * size and only appended to under the mutex (the counts are published with
+ * release stores after the entries), so a signal handler on any thread can
+ * search them without locks while another thread compiles.
  */
 #include "backend.h"
 #include "translate/jit.h"
@@ -20,6 +27,10 @@
 /* Worst-case host bytes per IR instruction (a call with a full spill, the
  * SWAR popcount) plus per-exit stubs; checked before each block. */
 #define JIT_MAX_INSN_BYTES 192
+/* Guest insn boundaries kept for the whole buffer.  Each covers at least
+ * one byte of code, and real blocks average well over 8 per guest insn;
+ * running out is handled like a full buffer (flush). */
+#define JIT_MAX_MARKS (JIT_BUFFER_SIZE / 8)
 
 struct x86_features x86_host;
 
@@ -32,10 +43,16 @@ static struct {
     uint64_t (*enter)(void *state, void *code, struct jmp_cache_entry *jmp_cache);
     uint32_t last_size;
     /* which guest block each compiled block is, in code order (blocks are
-     * placed linearly), for jit_guest_pc_of; appended under lock, count
-     * published with a release store */
-    struct jit_block_map { uint32_t start, end; uint64_t pc; } *map;
+     * placed linearly), and where its guest insns begin (marks[mark_first ..
+     * mark_first + n_marks)), for jit_guest_pc_of */
+    struct jit_block_map {
+        uint32_t start, end;
+        uint64_t pc;
+        uint32_t mark_first, n_marks;
+    } *map;
     uint32_t map_count, map_cap;
+    struct x86_insn_mark *marks;
+    uint32_t marks_count;
 } jit = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static const int saved_regs[] = { X86_RBP, X86_RBX, X86_R12, X86_R13, X86_R14, X86_R15 };
@@ -101,7 +118,15 @@ bool jit_init(void)
         munmap(p, JIT_BUFFER_SIZE);
         return false;
     }
+    void *mk = mmap(NULL, sizeof(*jit.marks) * JIT_MAX_MARKS, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (mk == MAP_FAILED) {
+        munmap(m, sizeof(*jit.map) * jit.map_cap);
+        munmap(p, JIT_BUFFER_SIZE);
+        return false;
+    }
     jit.map = m;
+    jit.marks = mk;
     jit.base = p;
     jit.end = jit.base + JIT_BUFFER_SIZE;
     emit_trampolines();
@@ -178,16 +203,23 @@ void *jit_compile(const struct ir_block *blk)
         bool ok = x86_codegen_block(&b, blk);
         if (ok && irq)
             emit_interrupt_stub(&b, irq, blk->guest_pc);
+        const struct x86_insn_mark *marks;
+        uint32_t n_marks = ok ? x86_last_insn_marks(&marks) : 0;
+        uint32_t first = jit.marks_count, n = jit.map_count;
+        /* out of room: refused like a full buffer, so the caller flushes */
+        if (n_marks > JIT_MAX_MARKS - first || n >= jit.map_cap)
+            ok = false;
         if (ok) {
             code = start;
             jit.last_size = (uint32_t)(b.p - start);
             jit.ptr = b.p;
-            uint32_t n = jit.map_count;
-            if (n < jit.map_cap) {
-                jit.map[n] = (struct jit_block_map){ (uint32_t)(start - jit.base),
-                                                     (uint32_t)(b.p - jit.base), blk->guest_pc };
-                __atomic_store_n(&jit.map_count, n + 1, __ATOMIC_RELEASE);
-            }
+            memcpy(jit.marks + first, marks, sizeof(*marks) * n_marks);
+            jit.map[n] = (struct jit_block_map){ (uint32_t)(start - jit.base),
+                                                 (uint32_t)(b.p - jit.base), blk->guest_pc,
+                                                 first, n_marks };
+            /* marks before the block that points at them */
+            __atomic_store_n(&jit.marks_count, first + n_marks, __ATOMIC_RELEASE);
+            __atomic_store_n(&jit.map_count, n + 1, __ATOMIC_RELEASE);
         }
     }
     pthread_mutex_unlock(&jit.lock);
@@ -211,6 +243,7 @@ void jit_flush(void)
     pthread_mutex_lock(&jit.lock);
     jit.ptr = jit.code_start;
     __atomic_store_n(&jit.map_count, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&jit.marks_count, 0, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&jit.lock);
 }
 
@@ -231,7 +264,21 @@ bool jit_guest_pc_of(const void *host_pc, uint64_t *guest_pc)
     }
     if (lo == 0 || off >= jit.map[lo - 1].end)
         return false;
-    *guest_pc = jit.map[lo - 1].pc;
+    const struct jit_block_map *blk = &jit.map[lo - 1];
+    /* the last guest insn whose code starts at or before off; code before
+     * the first (the interrupt check) belongs to the block's start */
+    const struct x86_insn_mark *mk = jit.marks + blk->mark_first;
+    uint32_t rel = off - blk->start;
+    lo = 0;
+    hi = blk->n_marks;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (mk[mid].host_off <= rel)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *guest_pc = blk->pc + (lo ? mk[lo - 1].pc_off : 0);
     return true;
 }
 
