@@ -103,14 +103,19 @@ compare() {
 # ---- real software: Debian's arm64 coreutils (dynamic, glibc) against the
 # host's amd64 coreutils of the same version, in the same directory ----
 
-# deb_setup: skip unless the sysroot is cached (ABI2_FETCH=1 builds it)
+# deb_setup [full]: skip unless the sysroot is cached (ABI2_FETCH=1 builds it)
 deb_setup() {
+    local probe=usr/bin/sort
     DEB_ROOT=${RUNTIME_CACHE:-/var/cache/runtime}/sysroot-arm64
-    if [ ! -x "$DEB_ROOT/usr/bin/sort" ] && [ "${ABI2_FETCH:-0}" = 1 ]; then
-        rootfs-tests/abi2/debian-arm64.sh >/dev/null || return 1
+    if [ "${1:-}" = full ]; then
+        DEB_ROOT=$DEB_ROOT-full
+        probe=usr/bin/python3.11
     fi
-    [ -x "$DEB_ROOT/usr/bin/sort" ] ||
-        skip "no Debian arm64 sysroot in $DEB_ROOT (run rootfs-tests/abi2/debian-arm64.sh or set ABI2_FETCH=1)"
+    if [ ! -x "$DEB_ROOT/$probe" ] && [ "${ABI2_FETCH:-0}" = 1 ]; then
+        rootfs-tests/abi2/debian-arm64.sh ${1:-} >/dev/null || return 1
+    fi
+    [ -x "$DEB_ROOT/$probe" ] ||
+        skip "no Debian arm64 sysroot in $DEB_ROOT (run rootfs-tests/abi2/debian-arm64.sh ${1:-} or set ABI2_FETCH=1)"
     case " $ABI_GUESTS " in *" aarch64 "*) ;; *) skip "aarch64 not among ABI_GUESTS" ;; esac
     DEB_RUNNER=$(realpath "${BUILD:-build}/runtime-aarch64")
     DEB_DIR=$BATS_TEST_TMPDIR/work
@@ -119,21 +124,25 @@ deb_setup() {
     seq 1 3000 | awk '{ printf "%d line %x %s\n", ($1 * 7919) % 3001, $1 * 31, ($1 % 3) ? "b" : "a" }' \
         >"$DEB_DIR/in.txt"
     printf 'alpha\nbeta\ngamma\n' >"$DEB_DIR/small.txt"
+    cp rootfs-tests/abi2/stdlib.py "$DEB_DIR/"
 }
 
 # deb_compare TOOL ARGS...: /usr/bin/TOOL natively and the sysroot's TOOL
 # under the runner, same stdout+stderr and exit status (a fresh copy of
 # the inputs each time, so tools that write see the same files)
 deb_compare() {
-    local tool=$1 gtool rc_n=0 rc_g=0
+    local tool=$1 gtool ntool rc_n=0 rc_g=0
     shift
+    # the host's Debian tools, not whatever PATH finds first
+    ntool=/usr/bin/$tool
+    [ -x "$ntool" ] || ntool=/bin/$tool
     gtool=$DEB_ROOT/usr/bin/$tool
     [ -x "$gtool" ] || gtool=$DEB_ROOT/bin/$tool
     rm -rf "$DEB_DIR.n" "$DEB_DIR.g"
     cp -a "$DEB_DIR" "$DEB_DIR.n"
     cp -a "$DEB_DIR" "$DEB_DIR.g"
-    (cd "$DEB_DIR.n" && timeout -k 5 60 "$tool" "$@") >"$BATS_TEST_TMPDIR/n.out" 2>&1 || rc_n=$?
-    (cd "$DEB_DIR.g" && timeout -k 5 60 "$DEB_RUNNER" -L "$DEB_ROOT" "$gtool" "$@") \
+    (cd "$DEB_DIR.n" && timeout -k 5 120 "$ntool" "$@") >"$BATS_TEST_TMPDIR/n.out" 2>&1 || rc_n=$?
+    (cd "$DEB_DIR.g" && timeout -k 5 120 "$DEB_RUNNER" -L "$DEB_ROOT" "$gtool" "$@") \
         >"$BATS_TEST_TMPDIR/g.out" 2>&1 || rc_g=$?
     # error messages name the program: the guest's is the sysroot path
     sed -i "s|$DEB_ROOT/usr/bin/||; s|$DEB_ROOT/bin/||; s|$DEB_DIR.g|DIR|g" "$BATS_TEST_TMPDIR/g.out"
@@ -217,4 +226,49 @@ deb_compare() {
     deb_compare sleep 0.05
     deb_compare true
     deb_compare false
+}
+
+@test "debian arm64 bash: traps, subshells, command substitution, coproc, pipelines of arm64 tools" {
+    deb_setup full
+    deb_compare bash -c 'trap "echo exit trap" EXIT; trap "echo got usr1" USR1; kill -USR1 $$
+        (echo sub $((6 * 7)); exit 3); echo "rc=$?"
+        f() { local x=$1; echo "${x^^}"; }; f abc
+        x=$(exit 7) || echo "cmdsub=$?"
+        set -e; false || echo caught
+        ( sleep 0.05 & wait $! ); echo waited
+        coproc cat; echo hi >&"${COPROC[1]}"; exec {COPROC[1]}>&-; read -r y <&"${COPROC[0]}"; echo "coproc $y"
+        while read -r w; do echo "[$w]"; done < small.txt
+        printf "%s\n" {a..e} | paste -sd,
+        echo $((2 ** 62)) ${#BASH_VERSINFO[@]}'
+    deb_compare bash -c 'sort -t" " -k2,2 -k1,1n in.txt | head -20 | tr a-z A-Z | md5sum
+        cut -d" " -f1 in.txt | sort -n | uniq | wc -l
+        ulimit -n 100; ulimit -n
+        trap "echo term caught; exit 4" TERM; kill -TERM $$; echo not reached'
+    deb_compare bash -c 'gzip -9nc in.txt | gzip -dc | md5sum
+        xz -T1 -6c in.txt | md5sum
+        xz -c in.txt | xz -dc | sha1sum
+        tar --mtime=@0 --owner=0 --group=0 --sort=name -cf - in.txt small.txt | md5sum
+        tar -cJf a.txz in.txt small.txt && tar -tJf a.txz && tar -xJOf a.txz | md5sum
+        diff small.txt <(sed s/beta/BETA/ small.txt); echo "diff=$?"
+        grep -c " a$" in.txt; grep -E "^1[0-9]{2} " in.txt | head -3
+        sed -n "s/line/LINE/p;5q" in.txt
+        find . -type f -name "*.txt" | sort'
+}
+
+@test "debian arm64 perl: regexes, hashes, pack, fork, pipes, sprintf" {
+    deb_setup full
+    deb_compare perl -e '$_ = "abc123def456"; my @n = /(\d+)/g; print "@n\n";
+        (my $s = "Hello World") =~ s/(\w+)/\u\L$1/g; print "$s\n";
+        my %h; $h{$_ % 7}++ for 1..1000; print join(",", map {"$_=$h{$_}"} sort keys %h), "\n";
+        print unpack("H*", pack("NnCd<", 0xdeadbeef, 513, 7, 1.5)), "\n";
+        printf "%.10g %e %x\n", atan2(1, 1) * 4, 1e300 * 1e5, 255;
+        if (my $p = fork) { waitpid($p, 0); print "child exit ", $? >> 8, "\n" } else { exit 9 }
+        pipe(R, W); if (!fork) { close R; print W "from child\n"; exit } close W; print scalar <R>;
+        print join(" ", sort { $a <=> $b } map { $_ * $_ % 17 } 1..20), "\n"'
+    deb_compare perl -ne 'print if /^(\d)\1+ /; END { print "$.\n" }' in.txt
+}
+
+@test "debian arm64 python3.11: threading, multiprocessing, subprocess, signal, mmap, select, socketpair, ctypes, sqlite3, json, decimal" {
+    deb_setup full
+    deb_compare python3.11 stdlib.py
 }

@@ -1,17 +1,29 @@
 #!/bin/bash
-# Assemble a small Debian arm64 sysroot from real packages (coreutils and
-# the libraries it links) in a cache outside the clone; nothing here is
-# ever committed.  Idempotent.  Prints the sysroot path on success; on
-# failure one line with the reason, exit 1.
-#   RUNTIME_CACHE (default /var/cache/runtime)/sysroot-arm64
+# Assemble a Debian arm64 sysroot from real packages in a cache outside
+# the clone; nothing here is ever committed.  Idempotent.  Prints the
+# sysroot path on success; on failure one line with the reason, exit 1.
+#   debian-arm64.sh        coreutils and the libraries it links:
+#                          RUNTIME_CACHE (default /var/cache/runtime)/sysroot-arm64
+#   debian-arm64.sh full   that plus bash, perl, python3.11 and its standard
+#                          library, grep, sed, findutils, tar, gzip, xz, diffutils:
+#                          .../sysroot-arm64-full
 set -u
 cache=${RUNTIME_CACHE:-/var/cache/runtime}
 root=$cache/sysroot-arm64
 debs=$cache/debs-arm64
 pkgs="coreutils libc6 libacl1 libattr1 libcap2 libgmp10 libselinux1 libssl3 libpcre2-8-0"
+probe=usr/bin/sort
+if [ "${1:-}" = full ]; then
+    root=$cache/sysroot-arm64-full
+    pkgs="$pkgs bash libtinfo6 grep sed findutils tar gzip xz-utils liblzma5 diffutils perl-base
+          python3.11-minimal libpython3.11-minimal libpython3.11-stdlib zlib1g libexpat1 libffi8
+          libsqlite3-0 libbz2-1.0 libncursesw6 libreadline8 libuuid1 libcrypt1 libdb5.3 libgdbm6
+          libmd0 libgcc-s1"
+    probe=usr/bin/python3.11
+fi
 fail() { echo "debian-arm64.sh: $*" >&2; exit 1; }
 
-if [ -x "$root/usr/bin/sort" ] && [ -e "$root/lib/ld-linux-aarch64.so.1" ]; then
+if [ -x "$root/$probe" ] && [ -e "$root/lib/ld-linux-aarch64.so.1" ]; then
     echo "$root"
     exit 0
 fi
