@@ -111,10 +111,16 @@ int64_t sys_set_robust_list(void *cpu, const uint64_t *a)
 
 int64_t sys_personality(void *cpu, const uint64_t *a)
 {
-    /* query-only (0xffffffff) or PER_LINUX: report PER_LINUX */
-    if ((uint32_t)a[0] == 0xffffffffu || (uint32_t)a[0] == 0)
-        return 0;
-    return host_syscall(SYS_personality, a);
+    /* The persona is the process's, and the runner sets none of its own:
+     * queries (0xffffffff) and flags such as ADDR_NO_RANDOMIZE (setarch -R)
+     * go to the host.  arm64 refuses PER_LINUX32 on a CPU without AArch32,
+     * which the emulated one is; riscv64's kernel just records it. */
+    uint32_t p = (uint32_t)a[0];
+
+    if (p != 0xffffffffu && (p & 0xff) == 0x0008 /* PER_LINUX32 */ &&
+        sys_state.guest.e_machine == 183 /* EM_AARCH64 */)
+        return -EINVAL;
+    return host_syscall6(SYS_personality, p, 0, 0, 0, 0, 0);
 }
 
 int64_t sys_uname(void *cpu, const uint64_t *a)
