@@ -117,6 +117,14 @@ int cmd_create(int argc, char **argv)
         img_error(filename, "Image creation needs a size parameter");
         return 1;
     }
+    struct blk_err err = { "" };
+    int ret = blk_create(drv, filename, &o, &err);
+    if (ret < 0) {
+        free(olist);
+        img_error(filename, "%s", err.msg);
+        return 1;
+    }
+    /* after the checks, so a refused option is one error line only */
     if (!quiet) {
         if (!strcmp(fmt, "qcow2"))
             printf("Formatting '%s', fmt=qcow2 cluster_size=%u extended_l2=%s "
@@ -131,12 +139,6 @@ int cmd_create(int argc, char **argv)
             printf("Formatting '%s', fmt=%s size=%" PRIu64 "\n", filename, fmt, o.size);
         fflush(stdout);
     }
-    struct blk_err err = { "" };
-    int ret = blk_create(drv, filename, &o, &err);
     free(olist);
-    if (ret < 0) {
-        img_error(filename, "%s", err.msg);
-        return 1;
-    }
     return 0;
 }

@@ -246,40 +246,6 @@ fail:
     return ret;
 }
 
-/* Make the block for `cluster` exist; a new one is placed at `cluster`
- * itself (which must be free), so it describes its own refcount. */
-static int rb_create(struct qcow2_state *s, uint64_t cluster, bool *placed_here)
-{
-    uint64_t ti = cluster >> s->rb_bits;
-    *placed_here = false;
-    if (ti >= s->rt_entries) {
-        int ret = rt_grow(s, ti);
-        if (ret < 0)
-            return ret;
-        if (s->rt[ti])
-            return 0;
-    }
-    if (s->rt[ti])
-        return 0;
-    uint8_t *b = calloc(1, s->cluster_size);
-    if (!b)
-        return -ENOMEM;
-    rb_entry_set(s, b, cluster & ((1ull << s->rb_bits) - 1), 1);
-    uint64_t off = cluster * s->cluster_size;
-    int ret = file_pwrite(s->bs->fd, b, s->cluster_size, off);
-    if (ret < 0) {
-        free(b);
-        return ret;
-    }
-    note_end(s, off + s->cluster_size);
-    free(s->rb[ti]);
-    s->rb[ti] = b;
-    s->rt[ti] = off;
-    ret = rt_write_entry(s, (uint32_t)ti);
-    *placed_here = true;
-    return ret;
-}
-
 int qcow2_refcount_set(struct qcow2_state *s, uint64_t cluster, uint64_t rc)
 {
     uint64_t ti = cluster >> s->rb_bits;
@@ -326,47 +292,140 @@ int qcow2_refcount_update(struct qcow2_state *s, uint64_t offset, uint64_t len, 
     return 0;
 }
 
+/*
+ * Create the refcount blocks for the table indexes in want[0..n).  The new
+ * blocks go to free clusters from `pos` on (past the run being allocated);
+ * a block whose own cluster lies in a range without a block adds that range
+ * to the list, so every new cluster is accounted for by some block.  Blocks
+ * reach the file before the table entries that point to them.
+ */
+static int rb_create(struct qcow2_state *s, uint64_t *want, uint32_t n, uint32_t cap, uint64_t pos)
+{
+    uint64_t cs = s->cluster_size, mask = (1ull << s->rb_bits) - 1;
+    uint8_t **blk = calloc(cap, sizeof(*blk));
+    uint64_t *at = calloc(cap, sizeof(*at));
+    int ret = blk && at ? 0 : -ENOMEM;
+    for (uint32_t i = 0; i < n && !ret; i++) {
+        if (!(blk[i] = calloc(1, cs))) {
+            ret = -ENOMEM;
+            break;
+        }
+        for (;;) {
+            uint64_t rc;
+            if ((ret = qcow2_refcount_get(s, pos, &rc)))
+                break;
+            bool taken = rc != 0;
+            for (uint32_t k = 0; k < i && !taken; k++)
+                taken = at[k] == pos;
+            if (!taken)
+                break;
+            pos++;
+        }
+        if (ret)
+            break;
+        at[i] = pos++;
+        uint64_t ti = at[i] >> s->rb_bits;
+        if (ti >= s->rt_entries) {
+            ret = -EAGAIN;      /* the table must grow first */
+            break;
+        }
+        uint32_t k;
+        for (k = 0; k < n; k++)
+            if (want[k] == ti)
+                break;
+        if (k < n) {
+            continue;           /* accounted for below, in a new block */
+        } else if (s->rt[ti]) {
+            ret = qcow2_refcount_set(s, at[i], 1);
+        } else if (n < cap) {
+            want[n++] = ti;     /* its range needs a block too */
+        } else {
+            ret = -EFBIG;
+        }
+    }
+    /* every new block cluster lying in a new block's range is counted there */
+    for (uint32_t i = 0; i < n && !ret; i++)
+        for (uint32_t k = 0; k < n; k++)
+            if (at[i] >> s->rb_bits == want[k])
+                rb_entry_set(s, blk[k], at[i] & mask, 1);
+    if (!ret)
+        ret = qcow2_refcount_flush(s);
+    for (uint32_t i = 0; i < n && !ret; i++) {
+        ret = file_pwrite(s->bs->fd, blk[i], cs, at[i] * cs);
+        note_end(s, (at[i] + 1) * cs);
+    }
+    for (uint32_t i = 0; i < n && !ret; i++) {
+        free(s->rb[want[i]]);
+        s->rb[want[i]] = blk[i];
+        blk[i] = NULL;
+        s->rt[want[i]] = at[i] * cs;
+        ret = rt_write_entry(s, (uint32_t)want[i]);
+    }
+    for (uint32_t i = 0; blk && i < cap; i++)
+        free(blk[i]);
+    free(blk);
+    free(at);
+    return ret;
+}
+
 /* n contiguous free clusters, their refcounts set to 1 (in memory) */
 int64_t qcow2_alloc_clusters(struct qcow2_state *s, uint64_t n)
 {
-    uint64_t c = s->free_hint, run = 0, start = c;
-    bool seen_free = false;
     for (;;) {
-        uint64_t rc;
-        int ret = qcow2_refcount_get(s, c, &rc);
-        if (ret < 0)
-            return ret;
-        if (rc) {
-            c++;
-            run = 0;
-            start = c;
-            continue;
-        }
-        uint64_t ti = c >> s->rb_bits;
-        if (ti >= s->rt_entries || !s->rt[ti]) {
-            bool here;
-            ret = rb_create(s, c, &here);
+        uint64_t c = s->free_hint, run = 0, start = c;
+        bool seen_free = false;
+        while (run < n) {
+            uint64_t rc;
+            int ret = qcow2_refcount_get(s, c, &rc);
             if (ret < 0)
                 return ret;
-            run = 0;
-            c = start;      /* re-examine: blocks may have landed in the run */
+            if (rc) {
+                c++;
+                run = 0;
+                start = c;
+                continue;
+            }
+            if (!seen_free) {
+                s->free_hint = c;
+                seen_free = true;
+            }
+            run++;
+            c++;
+        }
+        /* ranges of the run that have no refcount block yet */
+        uint64_t first = start >> s->rb_bits, last = (start + n - 1) >> s->rb_bits;
+        if (last >= s->rt_entries) {
+            int ret = rt_grow(s, last);
+            if (ret < 0)
+                return ret;
             continue;
         }
-        if (!seen_free) {
-            s->free_hint = c;
-            seen_free = true;
+        uint32_t nm = 0, cap = (uint32_t)(last - first + 1) * 2 + 8;
+        uint64_t *want = malloc(cap * sizeof(*want));
+        if (!want)
+            return -ENOMEM;
+        for (uint64_t ti = first; ti <= last; ti++)
+            if (!s->rt[ti])
+                want[nm++] = ti;
+        if (nm) {
+            int ret = rb_create(s, want, nm, cap, start + n);
+            free(want);
+            if (ret == -EAGAIN) {
+                ret = rt_grow(s, s->rt_entries);
+            }
+            if (ret < 0)
+                return ret;
+            continue;   /* the run is still free: blocks went past it */
         }
-        if (++run == n)
-            break;
-        c++;
+        free(want);
+        for (uint64_t k = start; k < start + n; k++) {
+            int ret = qcow2_refcount_set(s, k, 1);
+            if (ret < 0)
+                return ret;
+        }
+        note_end(s, (start + n) * s->cluster_size);
+        return (int64_t)(start * s->cluster_size);
     }
-    for (uint64_t k = start; k < start + n; k++) {
-        int ret = qcow2_refcount_set(s, k, 1);
-        if (ret < 0)
-            return ret;
-    }
-    note_end(s, (start + n) * s->cluster_size);
-    return (int64_t)(start * s->cluster_size);
 }
 
 /* size bytes for compressed data, packed after the previous ones when they fit */
