@@ -333,17 +333,34 @@ read_same() {
     done
 }
 
-@test "snapshot -l lists qemu-img's snapshots; bad usage is one line" {
-    rm -f "$T/sn.qcow2"
-    qemu-img create -q -f qcow2 "$T/sn.qcow2" 4M
-    qemu-img snapshot -c first "$T/sn.qcow2"
-    qemu-img snapshot -c second "$T/sn.qcow2"
-    run $R snapshot -l "$T/sn.qcow2"
-    [ "$status" -eq 0 ] && [[ "$output" == *first* ]] && [[ "$output" == *second* ]]
+@test "snapshots: made by either tool, listed and applied by the other" {
+    rm -f "$T/sn.qcow2" "$T/sn.raw"
+    qemu-img convert -O qcow2 "$T/src.raw" "$T/sn.qcow2"
+    $R snapshot -c ours "$T/sn.qcow2"
     qemu-img check -q "$T/sn.qcow2"
+    qemu-img snapshot -l "$T/sn.qcow2" | grep -q ' ours '
+    qemu-io -c 'write -P 0x44 0 200k' "$T/sn.qcow2" >/dev/null
+    qemu-img snapshot -c theirs "$T/sn.qcow2"
+    diff <(qemu-img snapshot -l "$T/sn.qcow2") <($R snapshot -l "$T/sn.qcow2")
+    diff <(qemu-img info --output=json "$T/sn.qcow2") <($R info --output=json "$T/sn.qcow2")
+    $R snapshot -a ours "$T/sn.qcow2"
+    qemu-img check -q "$T/sn.qcow2"
+    qemu-img compare -q "$T/src.raw" "$T/sn.qcow2"
+    $R snapshot -a theirs "$T/sn.qcow2"
     $R check "$T/sn.qcow2"
-    diff <(qemu-img info --output=json "$T/sn.qcow2" | json_keys) \
-         <($R info --output=json "$T/sn.qcow2" | json_keys)
+    run qemu-img compare -q "$T/src.raw" "$T/sn.qcow2"
+    [ "$status" -eq 1 ]
+    qemu-img snapshot -a ours "$T/sn.qcow2"
+    qemu-img compare -q "$T/src.raw" "$T/sn.qcow2"
+    $R snapshot -d theirs "$T/sn.qcow2"
+    qemu-img check -q "$T/sn.qcow2"
+    qemu-img snapshot -d ours "$T/sn.qcow2"
+    $R check "$T/sn.qcow2"
+    [ -z "$($R snapshot -l "$T/sn.qcow2")" ]
+    sum=$(sha256sum < "$T/sn.qcow2")
+    run $R snapshot -a nope "$T/sn.qcow2"
+    one_error_line "$status" "$output" "$T/sn.qcow2"
+    [ "$sum" = "$(sha256sum < "$T/sn.qcow2")" ]
 }
 
 @test "usage errors end in one line and a non-zero exit" {

@@ -39,6 +39,9 @@ static void snapshots_json(struct blk_dev *bs, const char *ind)
 static void info_json(struct blk_dev *bs, const char *ind)
 {
     printf("%s{\n", ind);
+    char ind2[64];
+    snprintf(ind2, sizeof(ind2), "%s    ", ind);
+    snapshots_json(bs, ind2);
     if (bs->backing_fmt) {
         printf("%s    \"backing-filename-format\": ", ind);
         img_json_str(stdout, bs->backing_fmt);
@@ -52,9 +55,6 @@ static void info_json(struct blk_dev *bs, const char *ind)
         printf("%s    \"cluster-size\": %" PRIu64 ",\n", ind, bs->drv->cluster_size(bs));
     printf("%s    \"format\": \"%s\",\n", ind, bs->drv->name);
     printf("%s    \"actual-size\": %" PRIu64 ",\n", ind, blk_allocated_size(bs));
-    char ind2[64];
-    snprintf(ind2, sizeof(ind2), "%s    ", ind);
-    snapshots_json(bs, ind2);
     if (bs->drv->info_json) {
         char buf[1024];
         bs->drv->info_json(bs, buf, sizeof(buf));
@@ -112,7 +112,7 @@ static void info_human(struct blk_dev *bs)
             strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S", &tm);
             img_size_str(sn[i].vm_state_size, vs, sizeof(vs));
             uint64_t ms = sn[i].vm_clock_nsec / 1000000;
-            snprintf(clk, sizeof(clk), "%04" PRIu64 ":%02" PRIu64 ":%02" PRIu64 ".%03" PRIu64,
+            snprintf(clk, sizeof(clk), "%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 ".%03" PRIu64,
                      ms / 3600000, ms / 60000 % 60, ms / 1000 % 60, ms % 1000);
             printf("%-9s %-17s %7s %19s %s %10s\n", sn[i].id, sn[i].name, vs, date, clk,
                    sn[i].icount == UINT64_MAX ? "" : "0");

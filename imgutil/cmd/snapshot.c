@@ -1,7 +1,8 @@
 /*
- * runtime-img snapshot: qemu-img snapshot -l (list internal snapshots).
- * -c/-a/-d are refused with a clear message until the writer exists.
+ * runtime-img snapshot: qemu-img snapshot -l (list), -c (create), -a (apply),
+ * -d (delete) of internal snapshots.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -42,16 +43,26 @@ int cmd_snapshot(int argc, char **argv)
     const char *filename = argv[optind];
     if (!action)
         action = 'l';
-    if (action != 'l') {
-        img_error(filename, "snapshot -%c '%s': creating, applying and deleting internal "
-                  "snapshots is not implemented yet", action, name);
-        return 1;
-    }
     struct blk_err err = { "" };
-    struct blk_dev *bs = blk_open(filename, fmt, BLK_O_NO_BACKING, &err);
+    struct blk_dev *bs = blk_open(filename, fmt,
+                                  BLK_O_NO_BACKING | (action == 'l' ? 0 : BLK_O_RDWR), &err);
     if (!bs) {
         img_error(filename, "%s", err.msg);
         return 1;
+    }
+    if (action != 'l') {
+        int (*op)(struct blk_dev *, const char *, struct blk_err *) =
+            action == 'c' ? bs->drv->snapshot_create :
+            action == 'a' ? bs->drv->snapshot_apply : bs->drv->snapshot_delete;
+        int ret = op ? op(bs, name, &err)
+                     : blk_err_set(&err, -ENOTSUP, "format '%s' has no internal snapshots",
+                                   bs->drv->name);
+        blk_close(bs);
+        if (ret < 0) {
+            img_error(filename, "%s", err.msg);
+            return 1;
+        }
+        return 0;
     }
     struct blk_snapshot *sn = NULL;
     int n = bs->drv->snapshot_list ? bs->drv->snapshot_list(bs, &sn) : 0;
@@ -66,7 +77,7 @@ int cmd_snapshot(int argc, char **argv)
             strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S", &tm);
             img_size_str(sn[i].vm_state_size, vs, sizeof(vs));
             uint64_t ms = sn[i].vm_clock_nsec / 1000000;
-            snprintf(clk, sizeof(clk), "%04" PRIu64 ":%02" PRIu64 ":%02" PRIu64 ".%03" PRIu64,
+            snprintf(clk, sizeof(clk), "%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 ".%03" PRIu64,
                      ms / 3600000, ms / 60000 % 60, ms / 1000 % 60, ms % 1000);
             char ic[24] = "";
             if (sn[i].icount != UINT64_MAX)

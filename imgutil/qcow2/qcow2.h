@@ -112,6 +112,7 @@ struct qcow2_state {
     uint32_t nb_snapshots;
     uint64_t snapshots_offset;
     struct qcow2_snap *snaps;
+    uint64_t snap_old_bytes;    /* size of the table at snapshots_offset, once we wrote it */
 
     bool sparse_checked, sparse_data;  /* see qcow2_sparse_data() */
     bool dirty_set;             /* we set the dirty bit and must clear it */
@@ -185,6 +186,9 @@ int qcow2_drv_write_compressed(struct blk_dev *bs, uint64_t off, const void *dat
 /* snapshot.c */
 int qcow2_snapshots_read(struct qcow2_state *s, struct blk_err *err);
 void qcow2_snapshots_free(struct qcow2_state *s);
+int qcow2_snapshot_create(struct blk_dev *bs, const char *name, struct blk_err *err);
+int qcow2_snapshot_apply(struct blk_dev *bs, const char *name, struct blk_err *err);
+int qcow2_snapshot_delete(struct blk_dev *bs, const char *name, struct blk_err *err);
 
 /* check.c */
 int qcow2_check(struct blk_dev *bs, struct blk_check_result *r, int fix);
