@@ -145,8 +145,8 @@ deb_compare() {
     (cd "$DEB_DIR.g" && timeout -k 5 120 "$DEB_RUNNER" -L "$DEB_ROOT" "$gtool" "$@") \
         >"$BATS_TEST_TMPDIR/g.out" 2>&1 || rc_g=$?
     # error messages name the program: the guest's is the sysroot path
-    sed -i "s|$DEB_ROOT/usr/bin/||; s|$DEB_ROOT/bin/||; s|$DEB_DIR.g|DIR|g" "$BATS_TEST_TMPDIR/g.out"
-    sed -i "s|$DEB_DIR.n|DIR|g" "$BATS_TEST_TMPDIR/n.out"
+    sed -i "s|$gtool|$tool|g; s|$DEB_DIR.g|DIR|g" "$BATS_TEST_TMPDIR/g.out"
+    sed -i "s|$ntool|$tool|g; s|$DEB_DIR.n|DIR|g" "$BATS_TEST_TMPDIR/n.out"
     # and what a tool wrote must match too
     (cd "$DEB_DIR.n" && find . -printf '%p %s %M\n' | sort && cat -- * 2>/dev/null | md5sum) \
         >>"$BATS_TEST_TMPDIR/n.out"

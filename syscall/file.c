@@ -195,7 +195,8 @@ int64_t sys_readlinkat(void *cpu, const uint64_t *a)
     if (self < 0)
         return self;
     if (self && sys_state.img.exe_path[0]) {
-        size_t len = strlen(sys_state.img.exe_path);
+        const char *link = procfs_exe_link();
+        size_t len = strlen(link);
         int64_t bufsiz = (int64_t)a[3];
         int err;
 
@@ -203,7 +204,7 @@ int64_t sys_readlinkat(void *cpu, const uint64_t *a)
             return -EINVAL;
         if (len > (size_t)bufsiz)
             len = (size_t)bufsiz;
-        err = guest_write(a[2], sys_state.img.exe_path, len);
+        err = guest_write(a[2], link, len);
         return err ? err : (int64_t)len;
     }
     {

@@ -29,6 +29,7 @@
 /* written once by procfs_init, before the first guest instruction */
 static uint64_t procfs_auxv[AUXV_SAVED_MAX * 2];
 static size_t procfs_auxv_len;          /* bytes, AT_NULL pair included */
+static const char *procfs_exe;          /* /proc/self/exe as the guest reads it */
 
 /* ---- a growable text buffer ---- */
 
@@ -445,11 +446,37 @@ bool procfs_open(const char *path, uint64_t host_flags, int64_t *ret)
     return true;
 }
 
+/*
+ * The program's path as the guest names it: under -L, without the sysroot
+ * prefix (like the file names in maps), so that running or opening it
+ * again finds the same file through the sysroot lookup.
+ */
+const char *procfs_exe_link(void)
+{
+    return procfs_exe ? procfs_exe : sys_state.img.exe_path;
+}
+
+static void procfs_exe_init(void)
+{
+    static char root[PATH_MAX];
+    const char *exe = sys_state.img.exe_path;
+    size_t n;
+
+    procfs_exe = exe;
+    if (!sys_state.guest.sysroot || !realpath(sys_state.guest.sysroot, root))
+        return;
+    n = strlen(root);
+    if (n > 1 && !strncmp(exe, root, n) && exe[n] == '/')
+        procfs_exe = exe + n;
+}
+
 void procfs_init(const struct guest_image *img)
 {
     uint64_t pair[2];
     char execfn[256];
     const char *base;
+
+    procfs_exe_init();
 
     procfs_auxv_len = 0;
     if (img->auxv) {

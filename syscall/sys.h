@@ -110,6 +110,9 @@ size_t vma_snapshot(struct vma_range **out);
 void procfs_init(const struct guest_image *img);
 /* true if path is one of them: *ret is then the new fd or -errno */
 bool procfs_open(const char *path, uint64_t host_flags, int64_t *ret);
+/* what readlink("/proc/self/exe") answers: the program's path, under -L
+ * as the guest names it (without the sysroot) */
+const char *procfs_exe_link(void);
 /* signal.c: what the guest asked for, for signal delivery */
 struct guest_sigaction;
 void signal_get_action(int sig, struct guest_sigaction *out);
