@@ -272,3 +272,23 @@ deb_compare() {
     deb_setup full
     deb_compare python3.11 stdlib.py
 }
+
+@test "layouts: every ioctl.def row and the structs syscall/ passes through agree between x86-64 and the guest" {
+    local g out
+    "$ABI_OUT/native/layouts" >"$BATS_TEST_TMPDIR/native.out"
+    for g in $ABI_GUESTS; do
+        out=$BATS_TEST_TMPDIR/$g.out
+        "${BUILD:-build}/runtime-$g" "$ABI_OUT/$g/layouts" >"$out"
+        # identical apart from the structs syscall/ converts
+        diff -u <(grep -v '^converted' "$BATS_TEST_TMPDIR/native.out") <(grep -v '^converted' "$out")
+        # and those do differ, or the conversion would be dead code
+        ! diff -q <(grep '^converted' "$BATS_TEST_TMPDIR/native.out") <(grep '^converted' "$out") >/dev/null
+        # each table row: guest number as the guest's headers say, host number as x86-64's
+        while read -r gnum name hnum; do
+            grep -qx "ioctl $name $gnum" "$out" ||
+                { echo "$g: ioctl.def $name guest $gnum, headers: $(grep " $name " "$out")" >&2; return 1; }
+            grep -qx "ioctl $name $hnum" "$BATS_TEST_TMPDIR/native.out" ||
+                { echo "ioctl.def $name host $hnum, x86-64 headers disagree" >&2; return 1; }
+        done < <(grep '^IOCTL(' syscall/generic/ioctl.def | sed 's/IOCTL(//; s/,//g; s/)//')
+    done
+}
