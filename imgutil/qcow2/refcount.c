@@ -428,11 +428,17 @@ int64_t qcow2_alloc_clusters(struct qcow2_state *s, uint64_t n)
     }
 }
 
-/* size bytes for compressed data, packed after the previous ones when they fit */
+/*
+ * size bytes for compressed data, packed right after the previous ones.  When
+ * they do not fit in the current cluster they run on into the next one if
+ * that is the cluster allocation gives us (the usual case: both at the end
+ * of the file); each cluster the data touches holds one reference for it.
+ */
 int64_t qcow2_alloc_bytes(struct qcow2_state *s, uint64_t size)
 {
     uint64_t cs = s->cluster_size;
-    if (s->cbyte && (s->cbyte & (cs - 1)) && (s->cbyte & (cs - 1)) + size <= cs) {
+    uint64_t used = s->cbyte & (cs - 1);
+    if (s->cbyte && used && used + size <= cs) {
         uint64_t off = s->cbyte;
         int ret = qcow2_refcount_update(s, off, 1, +1);
         if (ret < 0)
@@ -441,11 +447,22 @@ int64_t qcow2_alloc_bytes(struct qcow2_state *s, uint64_t size)
         note_end(s, s->cbyte);
         return (int64_t)off;
     }
-    int64_t off = qcow2_alloc_clusters(s, 1);
-    if (off < 0)
-        return off;
-    s->cbyte = (uint64_t)off + size;
-    return off;
+    uint64_t cur = s->cbyte & ~(cs - 1);
+    int64_t n = qcow2_alloc_clusters(s, 1);
+    if (n < 0)
+        return n;
+    if (s->cbyte && used && (uint64_t)n == cur + cs) {
+        uint64_t off = s->cbyte;
+        int ret = qcow2_refcount_update(s, cur, 1, +1);
+        if (ret < 0)
+            return ret;
+        s->cbyte += size;
+        note_end(s, s->cbyte);
+        return (int64_t)off;
+    }
+    s->cbyte = (uint64_t)n + size;
+    note_end(s, s->cbyte);
+    return n;
 }
 
 int qcow2_refcount_flush(struct qcow2_state *s)
