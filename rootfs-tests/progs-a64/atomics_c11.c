@@ -10,6 +10,7 @@
  */
 #include <inttypes.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -108,15 +109,16 @@ static void *worker(void *arg)
             ;
         atomic_fetch_add(&wrap16, 3);
         if (i % 8 == 0) {
+            /* yield while spinning: four threads may share fewer host CPUs */
             while (atomic_flag_test_and_set_explicit(&spin, memory_order_acquire))
-                ;
+                sched_yield();
             guarded += id + 1;
             atomic_flag_clear_explicit(&spin, memory_order_release);
         }
         if (i % 16 == 0) {
             uint32_t t = atomic_fetch_add_explicit(&next_ticket, 1, memory_order_relaxed);
             while (atomic_load_explicit(&now_serving, memory_order_acquire) != t)
-                ;
+                sched_yield();
             ticket_guarded = ticket_guarded * 3 % 1000003 + 1;
             atomic_store_explicit(&now_serving, t + 1, memory_order_release);
         }
