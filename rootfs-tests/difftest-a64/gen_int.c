@@ -78,9 +78,10 @@ static const struct tpl t_int[] = {
     /* one-source */
     { "$k{clz|cls|rbit|rev|rev16} $R, $r", SH_WX },
     { "rev32 $X, $x", 0 },
-    /* nzcv moves */
+    /* nzcv moves, barriers and hints that are no-ops here */
     { "msr nzcv, $x", 0 },
     { "mrs $X, nzcv", 0 },
+    { "$k{nop|yield|isb|dmb ish|dmb ishld|dsb sy|sev|sevl}", 0 },
 };
 
 void emit_int(struct gen *g)

@@ -143,9 +143,25 @@ static void access(struct gen *g, struct item *it, const struct ldst *o)
 void emit_mem(struct gen *g)
 {
     struct item *it = item_new(g);
-    if (rng_pct(&g->r, 4)) {
+    unsigned k = rng_below(&g->r, 100);
+    if (k < 3) {
         item_add(it, "prfm %s, [x28, #%d]", rng_pct(&g->r, 50) ? "pldl1keep" : "pstl2strm",
                  scratch_off(g, 8, 8));
+        return;
+    }
+    if (k < 7) {
+        /* pc-relative literal loads: the stream's own first instructions */
+        static const char *const lit[] = { "ldr w%d", "ldr x%d", "ldrsw x%d", "ldr s%d",
+                                           "ldr d%d", "ldr q%d" };
+        unsigned f = rng_below(&g->r, 6);
+        int r = f < 3 ? x_dst(g) : (int)rng_below(&g->r, 32);
+        char op[16];
+        snprintf(op, sizeof(op), lit[f], r);
+        item_add(it, "%s, .Li0", op);
+        if (f < 3)
+            record_x(g, it, r);
+        else
+            record_v(g, it, r);
         return;
     }
     access(g, it, &int_ops[rng_below(&g->r, sizeof(int_ops) / sizeof(int_ops[0]))]);
