@@ -325,11 +325,22 @@ read_same() {
     qemu-img compare -q "$T/src.raw" "$T/l.qcow2" || [ $? -eq 1 ]
 }
 
-@test "crash safety: convert killed at random points leaves at worst leaks" {
+@test "crash safety: convert and writers killed at random points leave at worst leaks" {
     make_pattern "$T/big.raw" $((64 * 1024 * 1024))
-    for i in $(seq 1 12); do
+    runs=12
+    [ -z "${RUNTIME_CHECK_LONG:-}" ] || runs=50
+    qemu-img create -q -f qcow2 -o cluster_size=4096 "$T/old.qcow2" 64M
+    qemu-io -c 'write -P 0x5 0 8M' -c 'write -c -P 0x6 16M 64k' "$T/old.qcow2" >/dev/null
+    for i in $(seq 1 $runs); do
         rm -f "$T/crash.qcow2"
-        $R convert -O qcow2 -o cluster_size=4096 "$T/big.raw" "$T/crash.qcow2" &
+        case $((i % 4)) in
+        0) $R convert -O qcow2 -o cluster_size=4096 "$T/big.raw" "$T/crash.qcow2" & ;;
+        1) $R convert -c -O qcow2 -o cluster_size=4096,refcount_bits=4 "$T/big.raw" "$T/crash.qcow2" & ;;
+        2) cp "$T/old.qcow2" "$T/crash.qcow2"
+           $R convert -n -W -O qcow2 "$T/big.raw" "$T/crash.qcow2" & ;;
+        3) cp "$T/old.qcow2" "$T/crash.qcow2"
+           $R convert -n -S 0 -O qcow2 "$T/big.raw" "$T/crash.qcow2" & ;;
+        esac
         pid=$!
         sleep 0.0$((RANDOM % 9 + 1))
         kill -9 $pid 2>/dev/null || true
@@ -370,6 +381,26 @@ read_same() {
     run $R snapshot -a nope "$T/sn.qcow2"
     one_error_line "$status" "$output" "$T/sn.qcow2"
     [ "$sum" = "$(sha256sum < "$T/sn.qcow2")" ]
+}
+
+@test "unknown header extensions survive writes, resize and snapshots" {
+    rm -f "$T/x.qcow2"
+    qemu-img create -q -f qcow2 "$T/x.qcow2" 10M
+    p=$(ext_end "$T/x.qcow2")
+    put_be "$T/x.qcow2" "$p" 4 $((0x12345678))
+    put_be "$T/x.qcow2" $((p + 4)) 4 5
+    printf 'hello\0\0\0' | dd of="$T/x.qcow2" bs=1 seek=$((p + 8)) conv=notrunc status=none
+    put_be "$T/x.qcow2" $((p + 16)) 8 0
+    qemu-img check -q "$T/x.qcow2"
+    before=$(dd if="$T/x.qcow2" bs=1 skip="$p" count=24 status=none | od -An -tx1)
+    $R convert -n -O qcow2 "$T/src.raw" "$T/x.qcow2"
+    $R resize -q "$T/x.qcow2" 16M
+    $R snapshot -c s "$T/x.qcow2"
+    $R check -r all "$T/x.qcow2"
+    after=$(dd if="$T/x.qcow2" bs=1 skip="$p" count=24 status=none | od -An -tx1)
+    [ "$before" = "$after" ]
+    qemu-img check -q "$T/x.qcow2"
+    qemu-img info "$T/x.qcow2" >/dev/null
 }
 
 @test "usage errors end in one line and a non-zero exit" {

@@ -35,3 +35,15 @@ make_pattern() {
     done
     printf 'Z' | dd of="$f" bs=1 seek=$((size - 1)) conv=notrunc status=none
 }
+
+# ext_end FILE: offset of the end-of-extensions marker of a qcow2 v3 header
+ext_end() {
+    local f=$1 p type len
+    p=$(get_be "$f" 100 4)
+    while :; do
+        type=$(get_be "$f" "$p" 4)
+        len=$(get_be "$f" $((p + 4)) 4)
+        [ "$type" -eq 0 ] && { echo "$p"; return; }
+        p=$((p + 8 + (len + 7) / 8 * 8))
+    done
+}
