@@ -15,26 +15,40 @@
 #   RUNNER="build/runtime-aarch64 -tier interp" bats --tap rootfs-tests/progs-a64.bats
 
 setup_file() {
-    local root build src name
+    local root build src name jobs=0 max
     root=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
     build=${BUILD:-build}
     case $build in /*) ;; *) build=$root/$build ;; esac
     export PA_OUT=$build/progs-a64
     mkdir -p "$PA_OUT/aarch64" "$PA_OUT/native"
-    local flags=(-O2 -static -Wall -Wextra -Werror -fno-strict-aliasing -ffp-contract=off)
+    max=$(nproc 2>/dev/null || echo 2)
     for src in "$root"/rootfs-tests/progs-a64/*.c; do
         name=$(basename "$src" .c)
-        if [ ! -e "$PA_OUT/aarch64/$name" ] || [ "$src" -nt "$PA_OUT/aarch64/$name" ]; then
-            rm -f "$PA_OUT/aarch64/$name"
-            aarch64-linux-gnu-gcc "${flags[@]}" -march=armv8-a+crypto+crc -pthread \
-                -o "$PA_OUT/aarch64/$name" "$src" -lm 2>"$PA_OUT/aarch64/$name.log" || true
-        fi
-        if [ ! -e "$PA_OUT/native/$name" ] || [ "$src" -nt "$PA_OUT/native/$name" ]; then
-            rm -f "$PA_OUT/native/$name"
-            gcc "${flags[@]}" -pthread -o "$PA_OUT/native/$name" "$src" -lm \
-                2>"$PA_OUT/native/$name.log" || true
+        build_one aarch64 "$name" "$src" &
+        build_one native "$name" "$src" &
+        jobs=$((jobs + 2))
+        if [ "$jobs" -ge "$max" ]; then
+            wait
+            jobs=0
         fi
     done
+    wait
+}
+
+# build_one aarch64|native NAME SRC: (re)build when stale; a failure leaves
+# no binary and the compiler's messages in NAME.log
+build_one() {
+    local kind=$1 name=$2 src=$3 out="$PA_OUT/$1/$2"
+    local flags=(-O2 -static -Wall -Wextra -Werror -fno-strict-aliasing -ffp-contract=off -pthread)
+    [ -e "$out" ] && [ "$out" -nt "$src" ] && return 0
+    rm -f "$out"
+    if [ "$kind" = aarch64 ]; then
+        aarch64-linux-gnu-gcc "${flags[@]}" -march=armv8-a+crypto+crc -o "$out.tmp" "$src" -lm \
+            2>"$out.log" && mv -f "$out.tmp" "$out"
+    else
+        gcc "${flags[@]}" -o "$out.tmp" "$src" -lm 2>"$out.log" && mv -f "$out.tmp" "$out"
+    fi
+    return 0
 }
 
 setup() {
