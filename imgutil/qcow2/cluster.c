@@ -326,7 +326,8 @@ int qcow2_l1_grow(struct qcow2_state *s, uint64_t min_size)
         free(b);
         return -ENOMEM;
     }
-    memcpy(nl1, s->l1, s->l1_size * 8ull);
+    if (s->l1_size)
+        memcpy(nl1, s->l1, s->l1_size * 8ull);
     for (uint64_t i = 0; i < s->l1_size; i++)
         be64_put(b + i * 8, nl1[i]);
     int64_t no = qcow2_alloc_clusters(s, nc);
