@@ -193,9 +193,10 @@ static int cmd_install(const struct binfmt_cli *c)
     bool skip[8] = { false };
     char err[512], letters[8];
 
-    n_plan = plan_build(c, arch_set("--install", c->install), plan);
+    /* privileges first: without them nothing else is worth reporting */
     fs_ready();
     register_writable();
+    n_plan = plan_build(c, arch_set("--install", c->install), plan);
     n_h = binfmt_fs_handlers(BINFMT_DIR, h, MAX_HANDLERS, err, sizeof(err));
     if (n_h < 0)
         fail("%s", err);
