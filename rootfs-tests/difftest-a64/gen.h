@@ -56,6 +56,9 @@ struct gen {
     int n_loops, loops_cap;
 };
 
+/* print "gen: MSG" and exit 2 */
+void gen_die(const char *msg) __attribute__((noreturn));
+
 struct item *item_new(struct gen *g);
 /* append one instruction line (printf format) */
 void item_add(struct item *it, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
