@@ -75,6 +75,12 @@ read_same() {
     diff <(qemu-img map --output=json top.qcow2) <($R map --output=json top.qcow2)
     diff <(qemu-img info --backing-chain --output=json top.qcow2 | grep -v actual-size) \
          <($R info --backing-chain --output=json top.qcow2 | grep -v actual-size)
+    # flattened into one image by runtime-img, read by qemu-img
+    rm -f flat.qcow2
+    $R convert -O qcow2 top.qcow2 flat.qcow2
+    qemu-img check -q flat.qcow2
+    qemu-img compare -q top.qcow2 flat.qcow2
+    [ -z "$(qemu-img info flat.qcow2 | grep backing)" ]
 }
 
 @test "info --output=json has qemu-img's keys and values" {
@@ -86,8 +92,8 @@ read_same() {
         diff <(qemu-img info "$T/i.qcow2" | grep -v 'disk size') \
              <($R info "$T/i.qcow2" | grep -v 'disk size')
     done
-    diff <(qemu-img info --output=json "$T/src.raw" | json_keys) \
-         <($R info --output=json "$T/src.raw" | json_keys)
+    diff <(qemu-img info --output=json "$T/src.raw") <($R info --output=json "$T/src.raw")
+    diff <(qemu-img map --output=json "$T/src.raw") <($R map --output=json "$T/src.raw")
 }
 
 @test "map --output=json and check --output=json match qemu-img" {
@@ -263,6 +269,12 @@ read_same() {
         { head -c 4194304 "$T/src.raw" > "$T/s4.raw"; qemu-img compare -q "$T/s4.raw" "$T/s.qcow2"; }
     $R resize -q --preallocation=falloc "$T/s.qcow2" 8M
     qemu-img check -q "$T/s.qcow2"
+    cp "$T/src.raw" "$T/rs.raw"
+    $R resize -q "$T/rs.raw" +1M
+    $R resize -q --shrink "$T/rs.raw" -2M
+    [ "$(stat -c %s "$T/rs.raw")" -eq $(( $(stat -c %s "$T/src.raw") - 1024 * 1024 )) ]
+    run $R resize "$T/rs.raw" 1M
+    one_error_line "$status" "$output" "$T/rs.raw"
 }
 
 @test "compare: identical, first differing offset as qemu-img, strict size mismatch" {
