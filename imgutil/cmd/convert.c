@@ -281,7 +281,7 @@ int cmd_convert(int argc, char **argv)
 {
     const char *fmt = NULL, *out_fmt = "raw", *out_backing = NULL, *out_backing_fmt = NULL;
     char *olist = NULL;
-    bool compress = false, progress = false, no_create = false, ooo = false;
+    bool compress = false, progress = false, no_create = false, ooo = false, out_given = false;
     uint64_t sparse = 4096;
     long threads = sysconf(_SC_NPROCESSORS_ONLN);
     int c, rc = 1;
@@ -293,7 +293,7 @@ int cmd_convert(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":hf:O:B:F:co:l:S:pt:T:qnm:WUr:C", lo, NULL)) != -1) {
         switch (c) {
         case 'f': fmt = optarg; break;
-        case 'O': out_fmt = optarg; break;
+        case 'O': out_fmt = optarg; out_given = true; break;
         case 'B': out_backing = optarg; break;
         case 'F': out_backing_fmt = optarg; break;
         case 'c': compress = true; break;
@@ -421,7 +421,8 @@ int cmd_convert(int argc, char **argv)
             goto out;
         }
     }
-    cv.dst = blk_open(cv.dst_name, no_create ? NULL : out_fmt, BLK_O_RDWR, &err);
+    /* -n with no -O: the existing target is probed */
+    cv.dst = blk_open(cv.dst_name, no_create && !out_given ? NULL : out_fmt, BLK_O_RDWR, &err);
     if (!cv.dst) {
         img_error(cv.dst_name, "%s", err.msg);
         goto out;
