@@ -415,6 +415,23 @@ read_same() {
     qemu-img info "$T/x.qcow2" >/dev/null
 }
 
+@test "persistent bitmaps: counted by check; a write clears the autoclear bit as the spec asks" {
+    rm -f "$T/bm.qcow2"
+    qemu-img create -q -f qcow2 "$T/bm.qcow2" 10M
+    qemu-img bitmap --add "$T/bm.qcow2" b0
+    qemu-io -c 'write 0 1M' "$T/bm.qcow2" >/dev/null
+    run $R check "$T/bm.qcow2"
+    [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+    diff <(qemu-img check --output=json "$T/bm.qcow2" | json_members) \
+         <($R check --output=json "$T/bm.qcow2" | json_members)
+    $R convert -n -O qcow2 "$T/src.raw" "$T/bm.qcow2"
+    [ "$(get_be "$T/bm.qcow2" 88 8)" -eq 0 ]
+    run qemu-img check "$T/bm.qcow2"
+    [ "$status" -eq 0 ] || [ "$status" -eq 3 ]
+    run qemu-img compare "$T/src.raw" "$T/bm.qcow2"
+    [ "$status" -eq 0 ] || [[ "$output" == *"size mismatch"* ]]
+}
+
 @test "usage errors end in one line and a non-zero exit" {
     run $R
     [ "$status" -eq 1 ]

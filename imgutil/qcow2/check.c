@@ -109,6 +109,62 @@ static int walk_l1(struct check_ctx *c, const uint64_t *l1, uint32_t n, bool act
     return ret;
 }
 
+/* persistent dirty bitmaps (spec "Bitmaps extension"): while the autoclear
+ * bit says they are valid, their directory, tables and data clusters are
+ * referenced like any other metadata */
+static int count_bitmaps(struct check_ctx *c)
+{
+    struct qcow2_state *s = c->s;
+    if (!(s->autoclear & 1))
+        return 0;
+    const struct qcow2_ext *x = NULL;
+    for (int i = 0; i < s->n_exts; i++)
+        if (s->exts[i].type == 0x23852875u && s->exts[i].len >= 24)
+            x = &s->exts[i];
+    if (!x)
+        return 0;
+    uint32_t n = be32_get(x->data);
+    uint64_t dsize = be64_get(x->data + 8), doff = be64_get(x->data + 16);
+    if (dsize > (64u << 20) || doff + dsize > s->file_end) {
+        fprintf(stderr, "ERROR bitmap directory at 0x%" PRIx64 " is out of range\n", doff);
+        c->r->corruptions++;
+        return 0;
+    }
+    ref_inc(c, doff, dsize);
+    uint8_t *dir = malloc(dsize + 1);
+    if (!dir)
+        return -ENOMEM;
+    int ret = file_pread(s->bs->fd, dir, dsize, doff);
+    uint64_t p = 0;
+    for (uint32_t i = 0; !ret && i < n && p + 24 <= dsize; i++) {
+        uint64_t toff = be64_get(dir + p);
+        uint32_t tsize = be32_get(dir + p + 8);
+        uint16_t namelen = be16_get(dir + p + 18);
+        uint32_t extra = be32_get(dir + p + 20);
+        p += (24 + (uint64_t)extra + namelen + 7) & ~7ull;
+        if (toff + tsize * 8ull > s->file_end || toff & (s->cluster_size - 1)) {
+            fprintf(stderr, "ERROR bitmap table at 0x%" PRIx64 " is out of range\n", toff);
+            c->r->corruptions++;
+            continue;
+        }
+        ref_inc(c, toff, tsize * 8ull);
+        uint8_t *t = malloc(tsize * 8ull + 8);
+        if (!t) {
+            ret = -ENOMEM;
+            break;
+        }
+        ret = file_pread(s->bs->fd, t, tsize * 8ull, toff);
+        for (uint32_t k = 0; !ret && k < tsize; k++) {
+            uint64_t off = be64_get(t + k * 8ull) & QCOW2_OFFSET_MASK;
+            if (off)
+                ref_inc(c, off, s->cluster_size);
+        }
+        free(t);
+    }
+    free(dir);
+    return ret;
+}
+
 static int count_refs(struct check_ctx *c)
 {
     struct qcow2_state *s = c->s;
@@ -138,6 +194,8 @@ static int count_refs(struct check_ctx *c)
     }
     if (s->nb_snapshots)
         ref_inc(c, s->snapshots_offset, snap_bytes);
+    if (!ret)
+        ret = count_bitmaps(c);
     ref_inc(c, s->rt_offset, s->rt_clusters * cs);
     for (uint32_t i = 0; i < s->rt_entries; i++)
         if (s->rt[i])

@@ -114,6 +114,15 @@ int qcow2_read_locked(struct qcow2_state *s, uint64_t off, void *buf, size_t len
 
 int qcow2_mark_dirty(struct qcow2_state *s)
 {
+    if (s->autoclear && s->version >= 3) {
+        /* spec "autoclear_features": software that modifies the image without
+         * understanding them (bitmaps, raw external data) must clear them */
+        uint8_t z[8] = { 0 };
+        int ret = file_pwrite(s->bs->fd, z, 8, 88);
+        if (ret)
+            return ret;
+        s->autoclear = 0;
+    }
     if (!(s->compat & QCOW2_COMPAT_LAZY_REFCOUNTS) || (s->incompat & QCOW2_INCOMPAT_DIRTY))
         return 0;
     /* the dirty bit must be on disk before any refcount goes stale */
