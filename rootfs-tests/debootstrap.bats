@@ -92,6 +92,9 @@ need_stage2() {
     [ "$(section verify | tail -n 1)" = "verify-rc=0" ]
     # dpkg --verify prints one line per file that differs
     [ "$(section verify | wc -l)" -eq 1 ]
+    # and the host's own dpkg, reading the same database, agrees
+    run dpkg --root="$ROOT" --verify
+    [ "$status" -eq 0 ] && [ -z "$output" ]
 }
 
 @test "apt-get --version inside the chroot" {
