@@ -39,7 +39,7 @@ static void guest_syscall(void *cpu, const struct sig_arch *arch, uint64_t *pc,
     if (arch->arch_syscall && arch->arch_syscall(cpu, nr))
         return;
     int64_t r = syscall_dispatch(cpu, nr, args);
-    if (r == -EINTR && signal_syscall_restart(nr)) {
+    if (r == SYSCALL_RESTART || (r == -EINTR && signal_syscall_restart(nr))) {
         *pc -= 4;
         args[0] = arg0;
         return;

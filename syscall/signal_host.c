@@ -144,6 +144,7 @@ static void host_handler(int sig, siginfo_t *si, void *uc)
         return;
     sig_queue_push(t, si, false);
     *t->irq = 1;
+    safe_syscall_fixup(uc);
 }
 
 void sig_host_update(int sig, uint64_t handler, uint64_t flags)

@@ -43,13 +43,25 @@ static inline int64_t host_syscall(long nr, const uint64_t *a)
     return host_syscall6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
+/*
+ * A host syscall that returns SYSCALL_RESTART without being made when a
+ * guest signal is pending, even one that arrives just before the kernel
+ * takes the call (syscall/safe_syscall.c).  For calls that may block.
+ */
+int64_t safe_syscall6(long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                      uint64_t a4, uint64_t a5);
+/* The host signal handler's part: a thread between the check and the
+ * syscall instruction is sent to the bail-out path. */
+void safe_syscall_fixup(void *ucontext);
+
 /* A handler that forwards its arguments unchanged to the host's syscall
- * of the same name: for calls whose structs and flags agree. */
+ * of the same name: for calls whose structs and flags agree.  Any of them
+ * may block, so all go through safe_syscall6. */
 #define SYS_PASS(name)                                                  \
     int64_t sys_##name(void *cpu, const uint64_t *a)                    \
     {                                                                   \
         (void)cpu;                                                      \
-        return host_syscall(SYS_##name, a);                             \
+        return safe_syscall6(SYS_##name, a[0], a[1], a[2], a[3], a[4], a[5]); \
     }
 
 /* Process-wide, written once by syscall_init before any guest thread. */

@@ -29,6 +29,12 @@ void syscall_init(const struct syscall_guest *g, const struct guest_image *img);
  */
 int64_t syscall_dispatch(void *cpu_state, uint64_t nr, const uint64_t args[6]);
 
+/* syscall_dispatch's answer when a signal came before a blocking call could
+ * start (syscall/safe_syscall.c): deliver it, then run the syscall again.
+ * The kernel's internal ERESTARTSYS, never seen by a guest. */
+#define SYSCALL_RESTART (-512)
+#define SYSCALL_RESTART_STR "-512"
+
 /*
  * Record the runner's own mappings (code buffer included) so that guest
  * mmap/munmap/mprotect can never touch them.  Call after the execution
