@@ -43,6 +43,7 @@ void syscall_init(const struct syscall_guest *g, const struct guest_image *img)
         vma_add(img->prog_lo, img->prog_hi);
         vma_add(img->interp_lo, img->interp_hi);
         vma_add(img->stack_low, img->stack_high);
+        mmap_layout_init(img->stack_low);
         procfs_init(img);
     }
     execve_init();

@@ -106,7 +106,10 @@ int64_t sys_mmap(void *cpu, const uint64_t *a)
                  (unsigned long long)a[0], (unsigned long long)a[1]);
         return (flags & MAP_FIXED_NOREPLACE) ? -EEXIST : -ENOMEM;
     }
-    r = host_syscall6(SYS_mmap, a[0], a[1], prot_to_host(a[2]), flags, a[4], a[5]);
+    if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE))
+        r = host_syscall6(SYS_mmap, a[0], a[1], prot_to_host(a[2]), flags, a[4], a[5]);
+    else
+        r = mmap_layout_map(a[0], a[1], prot_to_host(a[2]), flags, a[4], a[5]);
     if (r >= 0 && (flags & MAP_FIXED))
         mem_invalidate((uint64_t)r, a[1]);
     if (r >= 0)
@@ -230,6 +233,14 @@ void mem_brk_range(uint64_t *lo, uint64_t *hi)
     pthread_mutex_lock(&brk_lock);
     *lo = brk_start;
     *hi = PAGE_UP(brk_cur);
+    pthread_mutex_unlock(&brk_lock);
+}
+
+void mem_brk_reserved(uint64_t *lo, uint64_t *hi)
+{
+    pthread_mutex_lock(&brk_lock);
+    *lo = brk_start;
+    *hi = brk_limit;
     pthread_mutex_unlock(&brk_lock);
 }
 

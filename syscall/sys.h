@@ -117,6 +117,17 @@ void vma_add(uint64_t lo, uint64_t hi);
 void vma_remove(uint64_t lo, uint64_t hi);
 /* a sorted copy of the set in *out (malloc'd, the caller frees); the count */
 size_t vma_snapshot(struct vma_range **out);
+/* The highest len bytes below top and at or above floor that touch no
+ * range of the set; 0 when there is none. */
+uint64_t vma_gap_below(uint64_t top, uint64_t floor, uint64_t len);
+
+/* Guest mmaps without MAP_FIXED: Linux's top-down layout below an mmap
+ * base a stack gap under the stack (syscall/mmap_layout.c). */
+void mmap_layout_init(uint64_t stack_low);
+int64_t mmap_layout_map(uint64_t hint, uint64_t len, uint64_t prot, uint64_t flags,
+                        uint64_t fd, uint64_t off);
+/* the address space reserved for brk, [lo, hi) */
+void mem_brk_reserved(uint64_t *lo, uint64_t *hi);
 
 /* procfs.c: /proc files that must describe the guest, not the runner */
 void procfs_init(const struct guest_image *img);

@@ -131,3 +131,21 @@ size_t vma_snapshot(struct vma_range **out)
     pthread_mutex_unlock(&vma_lock);
     return n;
 }
+
+uint64_t vma_gap_below(uint64_t top, uint64_t floor, uint64_t len)
+{
+    uint64_t cur = top, at = 0;
+
+    pthread_mutex_lock(&vma_lock);
+    for (size_t i = vma_n; i-- > 0;) {
+        if (vma_set[i].lo >= cur)
+            continue;
+        if (vma_set[i].hi <= cur && cur - vma_set[i].hi >= len)
+            break;
+        cur = vma_set[i].lo;
+    }
+    if (cur >= floor && cur - floor >= len)
+        at = cur - len;
+    pthread_mutex_unlock(&vma_lock);
+    return at;
+}

@@ -29,7 +29,7 @@ static const char *show(void)
 
 int main(void)
 {
-    printf("1..9\n");
+    printf("1..13\n");
     ok(!strcmp(show(), ""), "empty at start");
     vma_add(0x5000, 0x6000);
     vma_add(0x1000, 0x2000);
@@ -50,5 +50,9 @@ int main(void)
         vma_add(0x100000 + 0x2000 * (uint64_t)i, 0x101000 + 0x2000 * (uint64_t)i);
     vma_remove(0x100000, 0x100000 + 0x2000 * 300);
     ok(!strcmp(show(), "1800-2000,5000-6000"), "300 ranges grow and go");
+    ok(vma_gap_below(0x9000, 0x1000, 0x1000) == 0x8000, "a gap right under the top");
+    ok(vma_gap_below(0x6000, 0x1000, 0x2000) == 0x3000, "a gap below a range that reaches the top");
+    ok(vma_gap_below(0x5800, 0x1000, 0x3800) == 0, "no gap big enough above the floor");
+    ok(vma_gap_below(0x5800, 0x1000, 0x3000) == 0x2000, "a gap that ends where a range starts");
     return 0;
 }
