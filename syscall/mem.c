@@ -143,6 +143,26 @@ int64_t sys_mprotect(void *cpu, const uint64_t *a)
     return r;
 }
 
+/* A growing mremap that may move: in place if it can, else to a spot
+ * the guest layout picks (reserved first, so no other thread takes it),
+ * not to wherever the host kernel would put it. */
+static int64_t mremap_in_layout(const uint64_t *a)
+{
+    int64_t r = host_syscall6(SYS_mremap, a[0], a[1], a[2], 0, 0, 0);
+    int64_t spot;
+
+    if (r != -ENOMEM)
+        return r;
+    spot = mmap_layout_map(0, a[2], PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                           (uint64_t)-1, 0);
+    if (spot < 0)
+        return host_syscall(SYS_mremap, a);
+    r = host_syscall6(SYS_mremap, a[0], a[1], a[2], a[3] | MREMAP_FIXED, (uint64_t)spot, 0);
+    if (r < 0)
+        host_syscall6(SYS_munmap, (uint64_t)spot, a[2], 0, 0, 0, 0);
+    return r;
+}
+
 int64_t sys_mremap(void *cpu, const uint64_t *a)
 {
     int64_t r;
@@ -151,7 +171,10 @@ int64_t sys_mremap(void *cpu, const uint64_t *a)
         return -EFAULT;
     if ((a[3] & MREMAP_FIXED) && mem_range_is_runner(a[4], PAGE_UP(a[2])))
         return -EINVAL;
-    r = host_syscall(SYS_mremap, a);
+    if ((a[3] & MREMAP_MAYMOVE) && !(a[3] & MREMAP_FIXED) && a[2] > a[1])
+        r = mremap_in_layout(a);
+    else
+        r = host_syscall(SYS_mremap, a);
     if (r >= 0) {
         mem_invalidate(a[0], a[1]);
         mem_invalidate((uint64_t)r, a[2]);
