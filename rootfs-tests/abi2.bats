@@ -103,7 +103,9 @@ compare() {
 # ---- real software: Debian's arm64 coreutils (dynamic, glibc) against the
 # host's amd64 coreutils of the same version, in the same directory ----
 
-# deb_setup [full]: skip unless the sysroot is cached (ABI2_FETCH=1 builds it)
+# deb_setup [full]: build the sysroot from Debian's packages when it is not
+# cached yet (ABI2_FETCH=0 turns that off); skip, with the reason, only when
+# it cannot be had
 deb_setup() {
     local probe=usr/bin/sort
     DEB_ROOT=${RUNTIME_CACHE:-/var/cache/runtime}/sysroot-arm64
@@ -111,11 +113,12 @@ deb_setup() {
         DEB_ROOT=$DEB_ROOT-full
         probe=usr/bin/python3.11
     fi
-    if [ ! -x "$DEB_ROOT/$probe" ] && [ "${ABI2_FETCH:-0}" = 1 ]; then
-        rootfs-tests/abi2/debian-arm64.sh ${1:-} >/dev/null || return 1
+    local why="ABI2_FETCH=0"
+    if [ ! -x "$DEB_ROOT/$probe" ] && [ "${ABI2_FETCH:-1}" = 1 ]; then
+        why=$(rootfs-tests/abi2/debian-arm64.sh ${1:-} 2>&1 >/dev/null | head -1)
     fi
     [ -x "$DEB_ROOT/$probe" ] ||
-        skip "no Debian arm64 sysroot in $DEB_ROOT (run rootfs-tests/abi2/debian-arm64.sh ${1:-} or set ABI2_FETCH=1)"
+        skip "no Debian arm64 sysroot in $DEB_ROOT: ${why:-not built}"
     case " $ABI_GUESTS " in *" aarch64 "*) ;; *) skip "aarch64 not among ABI_GUESTS" ;; esac
     DEB_RUNNER=$(realpath "${BUILD:-build}/runtime-aarch64")
     DEB_DIR=$BATS_TEST_TMPDIR/work
