@@ -45,9 +45,20 @@ static bool sig_is_sync(int sig)
     return SIG_BIT(sig) & SIG_SYNC_SET;
 }
 
+/* A nearly full queue: the host kernel keeps further signals pending (it
+ * has room for thousands of real-time ones) until delivery drains ours, so
+ * none is ever dropped; one slot stays free for a synchronous fault. */
+static bool sig_queue_nearly_full(const struct sys_thread *t)
+{
+    return t->nq >= SIG_QUEUE_MAX - 1;
+}
+
 void sig_host_mask_sync(const struct sys_thread *t)
 {
     uint64_t m = t->mask & ~(SIG_SYNC_SET | SIG_UNBLOCKABLE);
+
+    if (sig_queue_nearly_full(t))
+        m = ~(SIG_SYNC_SET | SIG_UNBLOCKABLE);
 
     host_syscall6(SYS_rt_sigprocmask, SIG_SETMASK, (uintptr_t)&m, 0, 8, 0, 0);
 }
@@ -145,6 +156,11 @@ static void host_handler(int sig, siginfo_t *si, void *uc)
     sig_queue_push(t, si, false);
     *t->irq = 1;
     safe_syscall_fixup(uc);
+    if (sig_queue_nearly_full(t)) {
+        /* the mask the kernel restores when this handler returns */
+        uint64_t m = ~(SIG_SYNC_SET | SIG_UNBLOCKABLE);
+        memcpy(&((ucontext_t *)uc)->uc_sigmask, &m, sizeof(m));
+    }
 }
 
 void sig_host_update(int sig, uint64_t handler, uint64_t flags)
