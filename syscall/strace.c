@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "syscall/strace.h"
 #include "syscall/sys.h"
 #include "translate/exec.h"
 
@@ -48,6 +49,8 @@ static void strace_string(FILE *f, uint64_t addr)
 
 static void strace_value(FILE *f, char kind, uint64_t v)
 {
+    if (strace_symbolic(f, kind, v))
+        return;
     switch (kind) {
     case 'i':
         fprintf(f, "%d", (int)v);
@@ -117,7 +120,7 @@ void strace_ret(uint64_t nr, int64_t ret)
     const char *rk = k ? strchr(k, ':') : NULL;
 
     if (ret < 0 && ret >= -4095)
-        fprintf(f, " = -1 errno=%d (%s)\n", (int)-ret, strerror((int)-ret));
+        strace_errno(f, (int)-ret);
     else if (rk && rk[1] == 'p')
         fprintf(f, " = 0x%llx\n", (unsigned long long)ret);
     else

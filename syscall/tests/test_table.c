@@ -45,7 +45,7 @@ int main(void)
 
         for (size_t j = 0; j < i; j++)
             good &= rows[j].nr != rows[i].nr && strcmp(rows[j].name, rows[i].name);
-        good &= nargs <= 6 && strspn(k, "iluxopsf") == nargs;
+        good &= nargs <= 6 && strspn(k, "iluxopsfOPMASFH") == nargs;
         good &= k[nargs] == 0 || (k[nargs + 1] && strchr("iluxp", k[nargs + 1]) &&
                                   !k[nargs + 2]);
         printf("%sok %d - %s: number unique and below 512, kinds \"%s\" well-formed\n",
