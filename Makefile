@@ -98,7 +98,15 @@ $(B)/guest/riscv64/%: rootfs-tests/progs/%.c
 $(B)/guest/aarch64/%: rootfs-tests/progs/%.c
 	@mkdir -p $(dir $@)
 	aarch64-linux-gnu-gcc $(GUEST_CFLAGS) -march=armv8-a+crypto+crc -o $@ $< -lm
-guest-progs: $(foreach g,native $(BUILT_GUESTS),$(PROG_NAMES:%=$(B)/guest/$(g)/%))
+# the same programs linked dynamically, run with -L /usr/<triple>
+GUEST_DYN_CFLAGS := $(filter-out -static,$(GUEST_CFLAGS))
+$(B)/guest/riscv64-dyn/%: rootfs-tests/progs/%.c
+	@mkdir -p $(dir $@)
+	riscv64-linux-gnu-gcc $(GUEST_DYN_CFLAGS) -o $@ $< -lm
+$(B)/guest/aarch64-dyn/%: rootfs-tests/progs/%.c
+	@mkdir -p $(dir $@)
+	aarch64-linux-gnu-gcc $(GUEST_DYN_CFLAGS) -march=armv8-a+crypto+crc -o $@ $< -lm
+guest-progs: $(foreach g,native $(BUILT_GUESTS) $(BUILT_GUESTS:%=%-dyn),$(PROG_NAMES:%=$(B)/guest/$(g)/%))
 
 # the `make run` demo programs (rootfs-tests/demo/*.c)
 DEMO_NAMES := $(patsubst rootfs-tests/demo/%.c,%,$(wildcard rootfs-tests/demo/*.c))

@@ -132,6 +132,7 @@ compare() {
 @test "segv_resume: SIGSEGV handlers that mprotect and return resume at the faulting access" { compare segv_resume; }
 @test "fork_pipe: fork, pipes, wait statuses" { compare fork_pipe; }
 @test "hashes: sha256, crc32, adler32 vectors and 1 MiB buffer" { compare hashes; }
+@test "pthread_stress: 8 threads, 1M mutex/atomic/rwlock/condvar-queue operations, exact" { compare pthread_stress; }
 
 @test "every program in rootfs-tests/progs has a test here" {
     local missing=0 f name

@@ -56,6 +56,15 @@ if [ -x "$build/runtime-aarch64" ]; then
         GUEST_DIR="$build/guest/aarch64" bats --tap rootfs-tests/progs.bats 2>&1)
 fi
 
+# and linked dynamically against the cross toolchains' glibc, on both guests
+for g in riscv64 aarch64; do
+    [ -x "$build/runtime-$g" ] && [ -d "$build/guest/$g-dyn" ] || continue
+    echo "# bats: rootfs-tests/progs.bats ($g, dynamic)"
+    count_tap "progs.bats ($g, dynamic)" < <(BUILD="$build" \
+        RUNNER="$build/runtime-$g -L /usr/$g-linux-gnu" GUEST_DIR="$build/guest/$g-dyn" \
+        bats --tap rootfs-tests/progs.bats 2>&1)
+done
+
 if [ ${#failed_names[@]} -gt 0 ]; then
     echo "# failures:"
     printf '#   %s\n' "${failed_names[@]}"
