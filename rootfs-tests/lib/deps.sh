@@ -11,7 +11,7 @@ pkgs=(
     libelf-dev zlib1g-dev libseccomp-dev libcapstone-dev
     musl-tools bats binutils-riscv64-linux-gnu binutils-aarch64-linux-gnu
     qemu-utils libzstd-dev
-    debootstrap cmake strace
+    debootstrap cmake strace golang-go
 )
 
 missing=()

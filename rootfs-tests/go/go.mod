@@ -1,0 +1,3 @@
+module runtime.test/gocheck
+
+go 1.19
