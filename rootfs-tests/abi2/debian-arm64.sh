@@ -7,6 +7,7 @@
 #   debian-arm64.sh full   that plus bash, perl, python3.11 and its standard
 #                          library, grep, sed, findutils, tar, gzip, xz, diffutils:
 #                          .../sysroot-arm64-full
+#   debian-arm64.sh node   that plus nodejs and its libraries: .../sysroot-arm64-node
 set -u
 cache=${RUNTIME_CACHE:-/var/cache/runtime}
 root=$cache/sysroot-arm64
@@ -20,10 +21,18 @@ if [ "${1:-}" = full ]; then
           libsqlite3-0 libbz2-1.0 libncursesw6 libreadline8 libuuid1 libcrypt1 libdb5.3 libgdbm6
           libmd0 libgcc-s1"
     probe=usr/bin/python3.11
+elif [ "${1:-}" = node ]; then
+    root=$cache/sysroot-arm64-node
+    pkgs="$pkgs nodejs libnode108 libuv1 libbrotli1 libc-ares2 libicu72 libnghttp2-14
+          libstdc++6 libgcc-s1 zlib1g"
+    # the JavaScript that Debian's node loads from /usr/share/nodejs
+    pkgs_all="node-acorn node-cjs-module-lexer node-undici"
+    probe=usr/bin/node
 fi
 fail() { echo "debian-arm64.sh: $*" >&2; exit 1; }
 
-if [ -x "$root/$probe" ] && [ -e "$root/lib/ld-linux-aarch64.so.1" ]; then
+if [ -x "$root/$probe" ] && [ -e "$root/lib/ld-linux-aarch64.so.1" ] &&
+    { [ "${1:-}" != node ] || [ -d "$root/usr/share/nodejs/cjs-module-lexer" ]; }; then
     echo "$root"
     exit 0
 fi
@@ -37,9 +46,15 @@ for p in $pkgs; do
     (cd "$debs" && apt-get download -qq "$p:arm64" >/dev/null 2>&1) ||
         fail "apt-get download $p:arm64 failed (no network?)"
 done
+for p in ${pkgs_all:-}; do
+    ls "$debs/${p}_"*_all.deb >/dev/null 2>&1 && continue
+    (cd "$debs" && apt-get download -qq "$p" >/dev/null 2>&1) ||
+        fail "apt-get download $p failed (no network?)"
+done
 rm -rf "$root.tmp"
 mkdir -p "$root.tmp"
-for d in "$debs"/*_arm64.deb; do
+for d in "$debs"/*_arm64.deb "$debs"/*_all.deb; do
+    [ -e "$d" ] || continue
     dpkg-deb -x "$d" "$root.tmp" || fail "dpkg-deb -x $d failed"
 done
 rm -rf "$root"
