@@ -9,7 +9,8 @@
 #   BENCH_SCALE=N          pass N to every kernel (work multiplier, default 1)
 #   BENCH_HELLO_RUNS=N     hello runs per batch (default 200)
 #   BENCH_TIMEOUT=S        limit for one emulated run (default 600 s)
-#   BENCH_KERNELS="a b"    run only these kernels
+#   BENCH_KERNELS="a b"    run only these kernels (bb-NAME: a busybox workload)
+#   BENCH_BUSYBOX=0        aarch64: leave out the Debian busybox workloads
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,11 +21,18 @@ SCALE=${BENCH_SCALE:-1}
 HELLO_RUNS=${BENCH_HELLO_RUNS:-200}
 TIMEOUT=${BENCH_TIMEOUT:-600}
 KERNELS=${BENCH_KERNELS:-"sha256 crc32 matmul sieve qsort1m interp strsearch nbody"}
+# Debian's static busybox, arm64 under the emulators and amd64 natively,
+# on generated inputs (rootfs-tests/lib/busybox-arm64.sh fetches both)
+BB_WORKLOADS="bb-sha256sum bb-md5sum bb-gzip bb-bzip2 bb-awk bb-sh bb-sort"
 CFLAGS="-O2 -static -Wall -fno-strict-aliasing -ffp-contract=off"
 
 case $GUEST in
 riscv64) GCC=riscv64-linux-gnu-gcc; GFLAGS=""; QEMU=qemu-riscv64-static ;;
-aarch64) GCC=aarch64-linux-gnu-gcc; GFLAGS="-march=armv8-a+crypto+crc"; QEMU=qemu-aarch64-static ;;
+aarch64) GCC=aarch64-linux-gnu-gcc; GFLAGS="-march=armv8-a+crypto+crc"; QEMU=qemu-aarch64-static
+    if [ -z "${BENCH_KERNELS:-}" ]; then
+        KERNELS="$KERNELS neon_dot neon_blur"
+        [ "${BENCH_BUSYBOX:-1}" = 0 ] || KERNELS="$KERNELS $BB_WORKLOADS"
+    fi ;;
 *) echo "run.sh: RUNTIME_GUEST must be riscv64 or aarch64" >&2; exit 2 ;;
 esac
 OURS=$B/runtime-$GUEST
@@ -35,8 +43,37 @@ die() { echo "run.sh: $*" >&2; exit 1; }
 command -v "$GCC" >/dev/null || die "$GCC not installed"
 command -v "$QEMU" >/dev/null || die "$QEMU not installed"
 
+# busybox workloads: the binaries and deterministic inputs
+if [[ " $KERNELS " == *" bb-"* ]]; then
+    [ "$GUEST" = aarch64 ] || die "busybox workloads need RUNTIME_GUEST=aarch64"
+    mapfile -t bbs < <(bash "$here/../lib/busybox-arm64.sh" 2>&1)
+    BB=${bbs[0]:-} BBN=${bbs[1]:-}
+    [ -x "$BB" ] && [ -x "$BBN" ] || die "no Debian busybox: ${bbs[*]}"
+    awk 'BEGIN { x = 12345; for (i = 0; i < 250000; i++) { x = (x * 1103515245 + 12345) % 2147483648;
+         printf "%08x %d %s line %d\n", x, x % 1000, (x % 3 ? "beta" : "alpha"), i } }' >"$OUT/bb-input.txt"
+    printf 'BEGIN { s = 0; for (i = 0; i < 400000; i++) { s += i %% 7; a[i %% 100] = s } print s, a[42] }\n' \
+        >"$OUT/bb-loop.awk"
+    printf 'i=0; s=0\nwhile [ $i -lt 30000 ]; do i=$((i + 1)); s=$(((s + i * 7) %% 1000003)); done\necho $s\n' \
+        >"$OUT/bb-loop.sh"
+fi
+
+# bb_args NAME: the applet and arguments of a busybox workload
+bb_args() {
+    case $1 in
+    bb-sha256sum) echo "sha256sum $OUT/bb-input.txt" ;;
+    bb-md5sum) echo "md5sum $OUT/bb-input.txt" ;;
+    bb-gzip) echo "gzip -9 -c $OUT/bb-input.txt" ;;
+    bb-bzip2) echo "bzip2 -c $OUT/bb-input.txt" ;;
+    bb-awk) echo "awk -f $OUT/bb-loop.awk" ;;
+    bb-sh) echo "sh $OUT/bb-loop.sh" ;;
+    bb-sort) echo "sort $OUT/bb-input.txt" ;;
+    bb-true) echo "true" ;;
+    esac
+}
+
 echo "building kernels (native and $GUEST) into $OUT ..." >&2
 for k in $KERNELS hello; do
+    [[ $k == bb-* ]] && continue
     src=$here/$k.c
     [ -f "$src" ] || die "no kernel $src"
     gcc $CFLAGS -o "$OUT/native/$k" "$src" -lm || die "native build of $k failed"
@@ -48,6 +85,14 @@ now_us() { local t=${EPOCHREALTIME/./}; echo "$t"; }
 
 # runner_cmd WHO KERNEL: the command line for one run.
 runner_cmd() {
+    if [[ $2 == bb-* ]]; then
+        case $1 in
+        native) echo "$BBN $(bb_args "$2")" ;;
+        qemu) echo "$QEMU $BB $(bb_args "$2")" ;;
+        ours) echo "$OURS $BB $(bb_args "$2")" ;;
+        esac
+        return
+    fi
     case $1 in
     native) echo "$OUT/native/$2" ;;
     qemu) echo "$QEMU $OUT/$GUEST/$2" ;;
@@ -77,12 +122,19 @@ time_run() {
     [ -n "${fail[$who.$k]:-}" ] && return
     [ "$who" = ours ] && [ -n "$ours_reason" ] && return
     t0=$(now_us)
-    if [ "$who" = native ]; then
+    if [[ $k == bb-* ]]; then
+        # binary output: compared by digest, taken after the clock stops
+        timeout "$TIMEOUT" $(runner_cmd "$who" "$k") >"$out.data" 2>"$out.err" || rc=$?
+        t1=$(now_us)
+        md5sum <"$out.data" >"$out"
+        rm -f "$out.data"
+    elif [ "$who" = native ]; then
         $(runner_cmd "$who" "$k") "$SCALE" >"$out" 2>"$out.err" || rc=$?
+        t1=$(now_us)
     else
         timeout "$TIMEOUT" $(runner_cmd "$who" "$k") "$SCALE" >"$out" 2>"$out.err" || rc=$?
+        t1=$(now_us)
     fi
-    t1=$(now_us)
     if [ $rc -ne 0 ]; then
         fail[$who.$k]="exit status $rc"
         echo "FAIL: $who $k exited with status $rc: $(head -c 300 "$out.err")" >&2
@@ -101,14 +153,17 @@ time_run() {
 }
 
 # hello_batch WHO: HELLO_RUNS back-to-back runs, total microseconds.
+# hello_batch WHO NAME: HELLO_RUNS back-to-back runs of hello or
+# busybox true, total microseconds.
 hello_batch() {
-    local who=$1 cmd i t0 t1
+    local who=$1 name=$2 cmd i t0 t1 want=hello
+    [ "$name" = bb-true ] && want=""
     [ "$who" = ours ] && [ -n "$ours_reason" ] && return
-    [ -n "${fail[$who.hello]:-}" ] && return
-    read -ra cmd <<< "$(runner_cmd "$who" hello)"
-    if [ "$("${cmd[@]}")" != hello ]; then
-        fail[$who.hello]="wrong output"
-        echo "MISMATCH: $who hello" >&2
+    [ -n "${fail[$who.$name]:-}" ] && return
+    read -ra cmd <<< "$(runner_cmd "$who" "$name")"
+    if [ "$("${cmd[@]}")" != "$want" ]; then
+        fail[$who.$name]="wrong output"
+        echo "MISMATCH: $who $name" >&2
         [ "$who" = ours ] || mismatch=1
         return
     fi
@@ -117,7 +172,7 @@ hello_batch() {
         "${cmd[@]}" >/dev/null
     done
     t1=$(now_us)
-    times[$who.hello]+="$(( t1 - t0 )) "
+    times[$who.$name]+="$(( t1 - t0 )) "
 }
 
 for (( r = 1; r <= RUNS; r++ )); do
@@ -128,7 +183,8 @@ for (( r = 1; r <= RUNS; r++ )); do
         done
     done
     for who in native qemu ours; do
-        hello_batch "$who"
+        hello_batch "$who" hello
+        [ -z "${BB:-}" ] || hello_batch "$who" bb-true
     done
 done
 
@@ -174,17 +230,19 @@ gq=n/a; gn=n/a
 [ $nn -gt 0 ] && gn=$(awk -v s="$ln" -v n=$nn 'BEGIN { printf "%.2f", exp(s / n) }')
 echo "| **geometric mean** | | | | $gq | $gn |"
 echo
-per_run_ms() {   # per_run_ms WHO -> median batch time / HELLO_RUNS in ms
-    local who=$1 s
+per_run_ms() {   # per_run_ms WHO NAME -> median batch time / HELLO_RUNS in ms
+    local who=$1 name=$2 s
     if [ "$who" = ours ] && [ -n "$ours_reason" ]; then echo "n/a"; return; fi
-    [ -n "${fail[$who.hello]:-}" ] && { echo "n/a (${fail[$who.hello]})"; return; }
-    s=$(median_s "${times[$who.hello]:-}") || { echo "n/a"; return; }
+    [ -n "${fail[$who.$name]:-}" ] && { echo "n/a (${fail[$who.$name]})"; return; }
+    s=$(median_s "${times[$who.$name]:-}") || { echo "n/a"; return; }
     awk -v s="$s" -v n="$HELLO_RUNS" 'BEGIN { printf "%.3f", s * 1000 / n }'
 }
-hn=$(per_run_ms native); hq=$(per_run_ms qemu); ho=$(per_run_ms ours)
-echo "| static hello ($HELLO_RUNS runs/batch) | native ms/run | qemu ms/run | ours ms/run | ours/qemu | ours/native |"
+echo "| start-up ($HELLO_RUNS runs/batch) | native ms/run | qemu ms/run | ours ms/run | ours/qemu | ours/native |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: |"
-echo "| hello | $hn | $hq | $ho | $(ratio "$ho" "$hq") | $(ratio "$ho" "$hn") |"
+for name in hello ${BB:+bb-true}; do
+    hn=$(per_run_ms native $name); hq=$(per_run_ms qemu $name); ho=$(per_run_ms ours $name)
+    echo "| $name | $hn | $hq | $ho | $(ratio "$ho" "$hq") | $(ratio "$ho" "$hn") |"
+done
 
 if [ $mismatch -ne 0 ]; then
     echo >&2
