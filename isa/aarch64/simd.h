@@ -125,6 +125,10 @@ uint32_t simd_rsqrt_estimate_u32(uint32_t x);
 bool simd_crypto_aes(struct a64_cpu *c, uint32_t insn);
 bool simd_crypto_sha3reg(struct a64_cpu *c, uint32_t insn);
 bool simd_crypto_sha2reg(struct a64_cpu *c, uint32_t insn);
+bool simd_crypto_sha512_3(struct a64_cpu *c, uint32_t insn);
+bool simd_crypto_sha512_2(struct a64_cpu *c, uint32_t insn);
+bool simd_crypto_four(struct a64_cpu *c, uint32_t insn);
+bool simd_crypto_xar(struct a64_cpu *c, uint32_t insn);
 /* carry-less product of two 64-bit values; *hi gets bits 127..64 */
 uint64_t simd_clmul64(uint64_t a, uint64_t b, uint64_t *hi);
 

@@ -53,6 +53,10 @@ static bool emit_exec(struct a64_dc *dc, uint32_t insn, a64_simd_fn fn)
 EXEC(trans_aes, simd_crypto_aes)
 EXEC(trans_sha3, simd_crypto_sha3reg)
 EXEC(trans_sha2, simd_crypto_sha2reg)
+EXEC(trans_sha512_3, simd_crypto_sha512_3)
+EXEC(trans_sha512_2, simd_crypto_sha512_2)
+EXEC(trans_crypto4, simd_crypto_four)
+EXEC(trans_xar, simd_crypto_xar)
 EXEC(trans_three_same, simd_three_same)
 EXEC(trans_three_diff, simd_three_diff)
 EXEC(trans_two_misc, simd_two_misc)
@@ -517,6 +521,10 @@ static const struct a64_pattern simd_tab[] = {
     { 0xff3e0c00, 0x4e280800, trans_aes, "Cryptographic AES" },
     { 0xff208c00, 0x5e000000, trans_sha3, "Cryptographic three-register SHA" },
     { 0xff3e0c00, 0x5e280800, trans_sha2, "Cryptographic two-register SHA" },
+    { 0xffe0f000, 0xce608000, trans_sha512_3, "Cryptographic three-register SHA512" },
+    { 0xfffff000, 0xcec08000, trans_sha512_2, "Cryptographic two-register SHA512" },
+    { 0xff808000, 0xce000000, trans_crypto4, "Cryptographic four-register" },
+    { 0xffe00000, 0xce800000, trans_xar, "XAR" },
     /* scalar */
     { 0xdfe08400, 0x5e000400, trans_dup_scalar, "AdvSIMD scalar copy" },
     { 0xdf200c00, 0x5e200000, trans_three_diff, "AdvSIMD scalar three different" },

@@ -35,10 +35,12 @@ static int64_t dot(const int8_t *x, const int8_t *y)
 #endif
 }
 
+#ifndef __aarch64__
 static int16_t sat16(int v)
 {
     return (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
 }
+#endif
 
 /* acc16[i] = sat(acc16[i] + x[2i] * y[2i]) */
 static void accumulate(const int8_t *x, const int8_t *y)
