@@ -8,19 +8,26 @@
 #                          library, grep, sed, findutils, tar, gzip, xz, diffutils:
 #                          .../sysroot-arm64-full
 #   debian-arm64.sh node   that plus nodejs and its libraries: .../sysroot-arm64-node
+#   debian-arm64.sh cpython  full plus libpython3.11-testsuite: .../sysroot-arm64-cpython
 set -u
 cache=${RUNTIME_CACHE:-/var/cache/runtime}
 root=$cache/sysroot-arm64
 debs=$cache/debs-arm64
 pkgs="coreutils libc6 libacl1 libattr1 libcap2 libgmp10 libselinux1 libssl3 libpcre2-8-0"
 probe=usr/bin/sort
-if [ "${1:-}" = full ]; then
+if [ "${1:-}" = full ] || [ "${1:-}" = cpython ]; then
     root=$cache/sysroot-arm64-full
     pkgs="$pkgs bash libtinfo6 grep sed findutils tar gzip xz-utils liblzma5 diffutils perl-base
           python3.11-minimal libpython3.11-minimal libpython3.11-stdlib zlib1g libexpat1 libffi8
           libsqlite3-0 libbz2-1.0 libncursesw6 libreadline8 libuuid1 libcrypt1 libdb5.3 libgdbm6
           libmd0 libgcc-s1"
     probe=usr/bin/python3.11
+    if [ "$1" = cpython ]; then
+        # CPython's own regression tests (Architecture: all)
+        root=$cache/sysroot-arm64-cpython
+        pkgs_all="libpython3.11-testsuite"
+        probe=usr/lib/python3.11/test/regrtest.py
+    fi
 elif [ "${1:-}" = node ]; then
     root=$cache/sysroot-arm64-node
     pkgs="$pkgs nodejs libnode108 libuv1 libbrotli1 libc-ares2 libicu72 libnghttp2-14
