@@ -111,7 +111,7 @@ deb_setup() {
     DEB_ROOT=${RUNTIME_CACHE:-/var/cache/runtime}/sysroot-arm64
     if [ "${1:-}" = full ]; then
         DEB_ROOT=$DEB_ROOT-full
-        probe=usr/bin/python3.11
+        probe=usr/bin/sqlite3
     fi
     local why="ABI2_FETCH=0"
     if [ ! -x "$DEB_ROOT/$probe" ] && [ "${ABI2_FETCH:-1}" = 1 ]; then
@@ -291,6 +291,38 @@ deb_compare() {
         grep -c " a$" in.txt; grep -E "^1[0-9]{2} " in.txt | head -3
         sed -n "s/line/LINE/p;5q" in.txt
         find . -type f -name "*.txt" | sort'
+}
+
+@test "debian arm64 sqlite3, openssl, gawk, bzip2: scripts, digests, cipher round trip, compressed bytes" {
+    deb_setup full
+    local t
+    for t in sqlite3 openssl gawk bzip2; do
+        [ -x "/usr/bin/$t" ] || [ -x "/bin/$t" ] || skip "native $t is not installed (make deps)"
+    done
+    deb_compare sqlite3 -batch :memory: "
+        create table t(id integer primary key, name text, v real);
+        with recursive c(x) as (select 1 union all select x + 1 from c where x < 10000)
+            insert into t select x, 'n' || (x % 97), x / 7.0 from c;
+        create table g(name text, w int);
+        insert into g select distinct name, length(name) from t;
+        select count(*), sum(id), printf('%.4f', avg(v)), min(name), max(name) from t;
+        select g.w, count(*), printf('%.2f', sum(t.v)) from t join g using(name) group by g.w;
+        select json_object('n', count(*), 'top', (select name from t order by v desc limit 1)) from t;
+        select group_concat(name, ',') from (select distinct name from t order by name limit 8);
+        create index i on t(name); select count(*) from t where name = 'n42';"
+    deb_compare sqlite3 -batch db.sqlite "create table k(a, b); insert into k values (1, 'x'), (2, 'y');"
+    deb_compare sqlite3 -batch db.sqlite ".dump"
+    deb_compare openssl dgst -sha256 in.txt
+    deb_compare openssl dgst -sha512 -r in.txt
+    deb_compare openssl dgst -md5 in.txt
+    deb_compare openssl dgst -sha3-256 small.txt
+    deb_compare openssl base64 -in small.txt
+    deb_compare bash -c 'openssl enc -aes-256-cbc -K 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f -iv 0f0e0d0c0b0a09080706050403020100 -in in.txt -out in.enc && md5sum in.enc &&
+        openssl enc -d -aes-256-cbc -K 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f -iv 0f0e0d0c0b0a09080706050403020100 -in in.enc | cmp - in.txt && echo round-trip'
+    deb_compare gawk '{ n[$3]++; s += $1 } END { PROCINFO["sorted_in"] = "@ind_str_asc"; for (k in n) printf "%s %d\n", k, n[k]; printf "%.3f\n", s / NR }' in.txt
+    deb_compare gawk 'BEGIN { while (("sort -n in.txt | head -3" | getline l) > 0) print "got", l; x = "a-b-c"; gsub(/-/, "+", x); split("3 1 2", a); asort(a); print x, a[1] a[2] a[3], toupper(substr("hello", 2, 3)), 2 ** 40 }'
+    deb_compare bash -c 'bzip2 -9c in.txt | md5sum; bzip2 -c in.txt | bzip2 -dc | md5sum; bzip2 -c in.txt > in.bz2; bzip2 -t in.bz2 && echo ok'
+    deb_compare bash -c 'cat in.txt in.txt in.txt in.txt > big.txt; for c in "gzip -9n" "bzip2 -9" "xz -T1 -6"; do $c -c big.txt | md5sum; $c -c big.txt | ${c%% *} -dc | cmp - big.txt && echo "$c ok"; done; rm big.txt'
 }
 
 @test "debian arm64 perl: regexes, hashes, pack, fork, pipes, sprintf" {

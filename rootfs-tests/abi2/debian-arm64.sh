@@ -5,7 +5,8 @@
 #   debian-arm64.sh        coreutils and the libraries it links:
 #                          RUNTIME_CACHE (default /var/cache/runtime)/sysroot-arm64
 #   debian-arm64.sh full   that plus bash, perl, python3.11 and its standard
-#                          library, grep, sed, findutils, tar, gzip, xz, diffutils:
+#                          library, grep, sed, findutils, tar, gzip, xz, diffutils,
+#                          sqlite3, openssl, gawk, bzip2:
 #                          .../sysroot-arm64-full
 #   debian-arm64.sh node   that plus nodejs and its libraries: .../sysroot-arm64-node
 #   debian-arm64.sh cpython  full plus libpython3.11-testsuite: .../sysroot-arm64-cpython
@@ -20,8 +21,8 @@ if [ "${1:-}" = full ] || [ "${1:-}" = cpython ]; then
     pkgs="$pkgs bash libtinfo6 grep sed findutils tar gzip xz-utils liblzma5 diffutils perl-base
           python3.11-minimal libpython3.11-minimal libpython3.11-stdlib zlib1g libexpat1 libffi8
           libsqlite3-0 libbz2-1.0 libncursesw6 libreadline8 libuuid1 libcrypt1 libdb5.3 libgdbm6
-          libmd0 libgcc-s1"
-    probe=usr/bin/python3.11
+          libmd0 libgcc-s1 sqlite3 openssl gawk libmpfr6 libsigsegv2 bzip2"
+    probe=usr/bin/sqlite3
     if [ "$1" = cpython ]; then
         # CPython's own regression tests (Architecture: all)
         root=$cache/sysroot-arm64-cpython

@@ -12,6 +12,7 @@ pkgs=(
     musl-tools bats binutils-riscv64-linux-gnu binutils-aarch64-linux-gnu
     qemu-utils libzstd-dev
     debootstrap cmake strace golang-go
+    sqlite3 openssl gawk bzip2 xz-utils
 )
 
 missing=()
