@@ -1,15 +1,19 @@
 #!/usr/bin/env bats
 # Guest signals and threads (syscall/signal*.c, syscall/thread.c): each
-# program in rootfs-tests/abi/ is built natively and for the guest
-# (static, -O2, -pthread), run both ways, and its stdout and exit status
-# must match.
+# program in rootfs-tests/abi/ is built natively (static) and for each
+# guest twice, static and linked dynamically against the cross toolchain's
+# glibc (run with -L /usr/<triple>: the guest's ld.so, libc.so and
+# libpthread paths, lazy binding inside signal handlers); every run's
+# stdout and exit status must match the native one.
 #
 #   bats --tap rootfs-tests/abi.bats                  # riscv64 and aarch64
 #   ABI_GUESTS=aarch64 bats --tap rootfs-tests/abi.bats
+#   ABI_LINK=static bats --tap rootfs-tests/abi.bats  # or dynamic; both by default
 #   ABI_GUESTS=riscv64 RUNNER="build/runtime-riscv64 -tier interp" bats ...
 
 setup_file() {
     export ABI_GUESTS=${ABI_GUESTS:-riscv64 aarch64}
+    export ABI_LINK=${ABI_LINK:-static dynamic}
     export ABI_OUT=${BUILD:-build}/abi
     local g src name
     mkdir -p "$ABI_OUT/native"
@@ -19,18 +23,21 @@ setup_file() {
             gcc -O2 -static -pthread -o "$ABI_OUT/native/$name" "$src" || return 1
         fi
         for g in $ABI_GUESTS; do
-            mkdir -p "$ABI_OUT/$g"
+            mkdir -p "$ABI_OUT/$g" "$ABI_OUT/$g-dyn"
             if [ ! "$ABI_OUT/$g/$name" -nt "$src" ]; then
                 "$g-linux-gnu-gcc" -O2 -static -pthread -o "$ABI_OUT/$g/$name" "$src" || return 1
+            fi
+            if [ ! "$ABI_OUT/$g-dyn/$name" -nt "$src" ]; then
+                "$g-linux-gnu-gcc" -O2 -pthread -o "$ABI_OUT/$g-dyn/$name" "$src" || return 1
             fi
         done
     done
 }
 
 # compare NAME [ARGS...]: same stdout and exit status natively and under
-# each guest's runner
+# each guest's runner, static and dynamic builds
 compare() {
-    local name=$1 g
+    local name=$1 g link
     shift
     local rc_n=0
     timeout -k 5 60 "$ABI_OUT/native/$name" "$@" >"$BATS_TEST_TMPDIR/native.out" 2>/dev/null ||
@@ -38,17 +45,23 @@ compare() {
     # a test that printed nothing proves nothing
     [ -s "$BATS_TEST_TMPDIR/native.out" ]
     for g in $ABI_GUESTS; do
-        local runner rc_g=0
-        read -ra runner <<< "${RUNNER:-${BUILD:-build}/runtime-$g}"
-        [ -x "${runner[0]}" ] || { echo "runner ${runner[0]} not built" >&2; return 1; }
-        timeout -k 5 60 "${runner[@]}" "$ABI_OUT/$g/$name" "$@" \
-            >"$BATS_TEST_TMPDIR/$g.out" 2>"$BATS_TEST_TMPDIR/$g.err" || rc_g=$?
-        if ! diff -u "$BATS_TEST_TMPDIR/native.out" "$BATS_TEST_TMPDIR/$g.out" ||
-           [ "$rc_n" != "$rc_g" ]; then
-            echo "$g: exit status: native $rc_n, guest $rc_g" >&2
-            sed "s/^/$g stderr: /" "$BATS_TEST_TMPDIR/$g.err" | head -20 >&2
-            return 1
-        fi
+        for link in $ABI_LINK; do
+            local runner rc_g=0 exe=$ABI_OUT/$g/$name v=$g
+            read -ra runner <<< "${RUNNER:-${BUILD:-build}/runtime-$g}"
+            [ -x "${runner[0]}" ] || { echo "runner ${runner[0]} not built" >&2; return 1; }
+            if [ "$link" = dynamic ]; then
+                exe=$ABI_OUT/$g-dyn/$name v=$g-dyn
+                runner+=(-L "/usr/$g-linux-gnu")
+            fi
+            timeout -k 5 60 "${runner[@]}" "$exe" "$@" \
+                >"$BATS_TEST_TMPDIR/$v.out" 2>"$BATS_TEST_TMPDIR/$v.err" || rc_g=$?
+            if ! diff -u --label native --label "$v" "$BATS_TEST_TMPDIR/native.out" \
+                   "$BATS_TEST_TMPDIR/$v.out" || [ "$rc_n" != "$rc_g" ]; then
+                echo "$v: exit status: native $rc_n, guest $rc_g" >&2
+                sed "s/^/$v stderr: /" "$BATS_TEST_TMPDIR/$v.err" | head -20 >&2
+                return 1
+            fi
+        done
     done
 }
 
