@@ -98,7 +98,7 @@ interp_vs_jit() {
 @test "qemu vs runtime-aarch64: scalar FP, conversions, FPCR" { vs_qemu fp; }
 @test "qemu vs runtime-aarch64: AdvSIMD integer and permutes" { vs_qemu simdi; }
 @test "qemu vs runtime-aarch64: AdvSIMD floating point" { vs_qemu simdf; }
-@test "qemu vs runtime-aarch64: AES, SHA-1, SHA-256, PMULL, CRC32" { vs_qemu crypto; }
+@test "qemu vs runtime-aarch64: AES, SHA-1, SHA-256, SHA-512, SHA-3, PMULL, CRC32" { vs_qemu crypto; }
 @test "qemu vs runtime-aarch64: mixed" { vs_qemu mixed; }
 
 @test "qemu vs runtime-aarch64: mixed, each stream run 30 times in one process" {

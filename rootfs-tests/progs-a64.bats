@@ -3,7 +3,8 @@
 # intrinsics over every lane type, crypto and CRC intrinsics, C11 atomics
 # with threads, and A64 integer/FP edge cases.  Each program is built twice
 # in setup_file, static -O2 -ffp-contract=off: for aarch64
-# (-march=armv8-a+crypto+crc) into build/progs-a64/aarch64/ and natively
+# (-march=armv8-a+crypto+crc; a program that needs more raises it with
+# #pragma GCC target) into build/progs-a64/aarch64/ and natively
 # into build/progs-a64/native/.  A program uses the intrinsics or inline
 # A64 assembly on aarch64 and a portable C reference path elsewhere, and
 # checks the two against each other on aarch64; the printed results must be
@@ -140,6 +141,7 @@ compare() {
 
 @test "progs-a64: aes_ce: AES rounds (vaese/vaesmc/vaesd/vaesimc), FIPS-197 vectors" { compare aes_ce; }
 @test "progs-a64: atomics_c11: C11 atomics, 8..64-bit, and a 4-thread contended counter" { compare atomics_c11; }
+@test "progs-a64: crypto_sha512: SHA-512 (vsha512*) and SHA-3 (veor3/vrax1/vxar/vbcax), FIPS vectors, 1 MiB" { compare crypto_sha512; }
 @test "progs-a64: fp_compare: fcmp/fcmpe/fccmp/fccmpe/fcsel flags" { compare fp_compare; }
 @test "progs-a64: fp_convert: scalar fcvt*/scvtf/ucvtf, fixed point, half" { compare fp_convert; }
 @test "progs-a64: fp_fpcr: FPCR rounding modes, FZ, DN and FPSR flags" { compare fp_fpcr; }

@@ -1,7 +1,8 @@
 /*
- * Generator: the crypto extension (AES rounds and mix columns, SHA-1 and
- * SHA-256 hash updates and schedule updates, polynomial multiply long of 8-
- * and 64-bit lanes) and CRC32/CRC32C of every width.
+ * Generator: the crypto extension (AES rounds and mix columns, SHA-1,
+ * SHA-256 and SHA-512 hash updates and schedule updates, the SHA-3 helpers
+ * EOR3/RAX1/XAR/BCAX, polynomial multiply long of 8- and 64-bit lanes) and
+ * CRC32/CRC32C of every width.
  */
 #include "gen.h"
 
@@ -15,6 +16,12 @@ static const struct tpl t_crypto[] = {
     { "$k{sha256h|sha256h2} q$V, q$V, v$V.4s", 0 },
     { "sha256su0 v$V.4s, v$V.4s", 0 },
     { "sha256su1 v$V.4s, v$V.4s, v$V.4s", 0 },
+    { "$k{sha512h|sha512h2} q$V, q$V, v$V.2d", 0 },
+    { "sha512su0 v$V.2d, v$V.2d", 0 },
+    { "sha512su1 v$V.2d, v$V.2d, v$V.2d", 0 },
+    { "$k{eor3|bcax} v$V.16b, v$V.16b, v$V.16b, v$V.16b", 0 },
+    { "rax1 v$V.2d, v$V.2d, v$V.2d", 0 },
+    { "xar v$V.2d, v$V.2d, v$V.2d, #$i{0,63}", 0 },
     { "pmull v$V.1q, v$V.1d, v$V.1d", 0 },
     { "pmull2 v$V.1q, v$V.2d, v$V.2d", 0 },
     { "pmull$2 v$V.8h, v$V.$A, v$V.$A", SH_B },
