@@ -111,7 +111,7 @@ deb_setup() {
     DEB_ROOT=${RUNTIME_CACHE:-/var/cache/runtime}/sysroot-arm64
     if [ "${1:-}" = full ]; then
         DEB_ROOT=$DEB_ROOT-full
-        probe=usr/bin/sqlite3
+        probe=bin/dash
     fi
     local why="ABI2_FETCH=0"
     if [ ! -x "$DEB_ROOT/$probe" ] && [ "${ABI2_FETCH:-1}" = 1 ]; then

@@ -6,7 +6,7 @@
 #                          RUNTIME_CACHE (default /var/cache/runtime)/sysroot-arm64
 #   debian-arm64.sh full   that plus bash, perl, python3.11 and its standard
 #                          library, grep, sed, findutils, tar, gzip, xz, diffutils,
-#                          sqlite3, openssl, gawk, bzip2:
+#                          sqlite3, openssl, gawk, bzip2, dash as /bin/sh:
 #                          .../sysroot-arm64-full
 #   debian-arm64.sh node   that plus nodejs and its libraries: .../sysroot-arm64-node
 #   debian-arm64.sh cpython  full plus libpython3.11-testsuite: .../sysroot-arm64-cpython
@@ -21,13 +21,15 @@ if [ "${1:-}" = full ] || [ "${1:-}" = cpython ]; then
     pkgs="$pkgs bash libtinfo6 grep sed findutils tar gzip xz-utils liblzma5 diffutils perl-base
           python3.11-minimal libpython3.11-minimal libpython3.11-stdlib zlib1g libexpat1 libffi8
           libsqlite3-0 libbz2-1.0 libncursesw6 libreadline8 libuuid1 libcrypt1 libdb5.3 libgdbm6
-          libmd0 libgcc-s1 sqlite3 openssl gawk libmpfr6 libsigsegv2 bzip2"
-    probe=usr/bin/sqlite3
+          libmd0 libgcc-s1 sqlite3 openssl gawk libmpfr6 libsigsegv2 bzip2 dash"
+    # dash is the guest's /bin/sh: without it #! /bin/sh scripts and
+    # system() fall back to the host's shell, which cannot exec arm64 programs
+    probe=bin/dash
     if [ "$1" = cpython ]; then
         # CPython's own regression tests (Architecture: all)
         root=$cache/sysroot-arm64-cpython
         pkgs_all="libpython3.11-testsuite"
-        probe=usr/lib/python3.11/test/regrtest.py
+        probe="usr/lib/python3.11/test/regrtest.py bin/dash"
     fi
 elif [ "${1:-}" = node ]; then
     root=$cache/sysroot-arm64-node
@@ -39,7 +41,9 @@ elif [ "${1:-}" = node ]; then
 fi
 fail() { echo "debian-arm64.sh: $*" >&2; exit 1; }
 
-if [ -x "$root/$probe" ] && [ -e "$root/lib/ld-linux-aarch64.so.1" ] &&
+cached=1
+for f in $probe; do [ -x "$root/$f" ] || cached=0; done
+if [ $cached = 1 ] && [ -e "$root/lib/ld-linux-aarch64.so.1" ] &&
     { [ "${1:-}" != node ] || [ -d "$root/usr/share/nodejs/cjs-module-lexer" ]; }; then
     echo "$root"
     exit 0
