@@ -74,18 +74,11 @@ struct fpenv {
     struct a64_cpu *c;
     uint32_t fpcr;
     uint32_t flags;             /* FPSR bits raised so far */
+    uint32_t saved;             /* MXCSR set aside by the eager path */
+    uint32_t entry;             /* MXCSR when the helper began */
+    uint32_t pre;               /* MXCSR before a lazy host operation */
+    uint32_t host;              /* MXCSR flags the lazy host operations raised */
 };
-
-static struct fpenv env_begin(void *state)
-{
-    struct fpenv e = { .c = state, .fpcr = ((struct a64_cpu *)state)->fpcr };
-    return e;
-}
-
-static void env_end(struct fpenv *e)
-{
-    e->c->fpsr |= e->flags;
-}
 
 /* FPCR.FZ on an input: denormals become zero of the same sign, IDC */
 static inline ALWAYS_INLINE uint64_t flush_in(struct fpenv *e, uint64_t v, unsigned ft)
@@ -97,10 +90,18 @@ static inline ALWAYS_INLINE uint64_t flush_in(struct fpenv *e, uint64_t v, unsig
     return v;
 }
 
-/* FPCR.FZ on a result: tiny results become zero, UFC and no IXC */
+/*
+ * FPCR.FZ on a result: tiny results become zero, UFC and no IXC (FPRound
+ * flushes before it rounds, so a flushed result is not inexact).  Tiny is a
+ * denormal result, or a zero the host rounded a tiny result to, which its
+ * UE tells (FZ always runs on the eager path, so e->flags holds this
+ * operation's host flags).
+ */
 static inline ALWAYS_INLINE uint64_t flush_out(struct fpenv *e, uint64_t v, unsigned ft)
 {
-    if (ft != FT_H && (e->fpcr & A64_FPCR_FZ) && !(v & exp_mask(ft)) && !is_zero(v, ft)) {
+    if (ft == FT_H || !(e->fpcr & A64_FPCR_FZ) || (v & exp_mask(ft)))
+        return v;
+    if (!is_zero(v, ft) || (e->flags & A64_FPSR_UFC)) {
         e->flags = (e->flags & ~A64_FPSR_IXC) | A64_FPSR_UFC;
         return v & sign_bit(ft);
     }
@@ -146,30 +147,112 @@ static unsigned fpcr_rmode(const struct fpenv *e)
 }
 
 /*
- * Bracket a host operation: set its rounding mode, collect its flags.
- * Straight through MXCSR: glibc's feclearexcept/fetestexcept also save and
- * reload the x87 environment, which cost ~90% of an FP-heavy guest's time.
- * Guest FP runs on SSE only, so MXCSR holds every flag that matters.
+ * The host FPU.  Guest FP runs on SSE only, so MXCSR holds every flag that
+ * matters (straight through MXCSR: glibc's fenv calls also reload the x87
+ * environment, which once cost ~90% of an FP-heavy guest's time).
+ *
+ * Lazy flags, as on riscv64 (see a64_fp_sync_flags): while guest code runs,
+ * MXCSR stays in round-to-nearest with every exception masked, and its
+ * sticky flags are not cleared.  With the default FPCR (RN, FZ clear) an
+ * operation is then the bare host instruction, and what it raises stays in
+ * MXCSR until the guest reads FPSR: loading MXCSR around every operation
+ * was most of an FP kernel's time.  FPCR.DN needs no host support (NaN
+ * operands never reach the host; a NaN the host makes becomes the default
+ * NaN in software either way).  A directed rounding mode or FZ takes the
+ * eager path: the accumulated flags are set aside, the operation runs in its
+ * mode with clean flags, which are read back for the FZ fix-ups, and MXCSR
+ * returns to round-to-nearest with the accumulated flags intact.
  */
-enum { MXCSR_DEFAULT = 0x1f80, MXCSR_RC_SHIFT = 13 };
+enum { MXCSR_DEFAULT = 0x1f80, MXCSR_FLAGS = 0x3f, MXCSR_RC_SHIFT = 13 };
 
-static void host_begin(struct fpenv *e)
+static inline ALWAYS_INLINE uint32_t mxcsr_read(void)
 {
-    /* Arm RMode 0 RN, 1 RP, 2 RM, 3 RZ -> x86 RC 0 nearest, 2 up, 1 down, 3 zero */
-    static const uint32_t rc[4] = { 0, 2, 1, 3 };
-    uint32_t m = MXCSR_DEFAULT | rc[fpcr_rmode(e)] << MXCSR_RC_SHIFT;
+    uint32_t m;
+    __asm__ volatile("stmxcsr %0" : "=m"(m) : : "memory");
+    return m;
+}
+
+static inline ALWAYS_INLINE void mxcsr_write(uint32_t m)
+{
     __asm__ volatile("ldmxcsr %0" : : "m"(m) : "memory");
 }
 
-static void host_end(struct fpenv *e)
+/* IE 0x1, DE 0x2 (no Arm counterpart: IDC is FZ's input flush), ZE 0x4,
+ * OE 0x8, UE 0x10, PE 0x20 -> FPSR IOC DZC OFC UFC IXC (bits 0..4) */
+static inline ALWAYS_INLINE uint32_t mxcsr_to_fpsr(uint32_t m)
 {
-    uint32_t x, m = MXCSR_DEFAULT;
-    __asm__ volatile("stmxcsr %0" : "=m"(x) : : "memory");
-    __asm__ volatile("ldmxcsr %0" : : "m"(m) : "memory");
-    /* MXCSR flags: IE 0x1, DE 0x2 (no Arm equivalent here), ZE 0x4, OE 0x8, UE 0x10, PE 0x20 */
-    e->flags |= (x & 0x01 ? A64_FPSR_IOC : 0) | (x & 0x04 ? A64_FPSR_DZC : 0) |
-                (x & 0x08 ? A64_FPSR_OFC : 0) | (x & 0x10 ? A64_FPSR_UFC : 0) |
-                (x & 0x20 ? A64_FPSR_IXC : 0);
+    return (m & 1) | ((m >> 1) & 0x1e);
+}
+
+void a64_fp_sync_flags(struct a64_cpu *c)
+{
+    uint32_t m = mxcsr_read();
+    if (m & MXCSR_FLAGS) {
+        c->fpsr |= mxcsr_to_fpsr(m);
+        mxcsr_write(m & ~MXCSR_FLAGS);
+    }
+}
+
+uint32_t a64_fp_host_save(void)
+{
+    return mxcsr_read();
+}
+
+void a64_fp_host_restore(uint32_t saved)
+{
+    if (mxcsr_read() != saved)
+        mxcsr_write(saved);
+}
+
+/* the lazy path serves FPCR RN with FZ clear */
+static inline ALWAYS_INLINE bool env_lazy(const struct fpenv *e)
+{
+    return !(e->fpcr & (A64_FPCR_FZ | 3u << A64_FPCR_RMODE_SHIFT));
+}
+
+static inline ALWAYS_INLINE void host_begin(struct fpenv *e)
+{
+    /* Arm RMode 0 RN, 1 RP, 2 RM, 3 RZ -> x86 RC 0 nearest, 2 up, 1 down, 3 zero */
+    static const uint32_t rc[4] = { 0, 2, 1, 3 };
+    if (env_lazy(e)) {
+        e->pre = mxcsr_read();
+        return;
+    }
+    e->saved = mxcsr_read();
+    mxcsr_write(MXCSR_DEFAULT | rc[fpcr_rmode(e)] << MXCSR_RC_SHIFT);
+}
+
+static inline ALWAYS_INLINE void host_end(struct fpenv *e)
+{
+    if (env_lazy(e)) {
+        e->host |= mxcsr_read() & ~e->pre & MXCSR_FLAGS;
+        return;
+    }
+    uint32_t x = mxcsr_read();
+    mxcsr_write(MXCSR_DEFAULT | (e->saved & MXCSR_FLAGS));
+    e->flags |= mxcsr_to_fpsr(x);
+}
+
+/*
+ * The general path (NaN operands, another FPCR, and every operation without
+ * a fast path) also computes exact steps in host FP: ldexp, conversions,
+ * comparisons.  Whatever those raise is not the guest's, so the helper
+ * leaves MXCSR as it found it, plus the flags its lazy host operations
+ * raised.  Reading MXCSR is cheap; only a change costs a load.
+ */
+static inline ALWAYS_INLINE struct fpenv env_begin(void *state)
+{
+    struct fpenv e = { .c = state, .fpcr = ((struct a64_cpu *)state)->fpcr };
+    e.entry = mxcsr_read();
+    return e;
+}
+
+static inline ALWAYS_INLINE void env_end(struct fpenv *e)
+{
+    uint32_t want = e->entry | e->host;
+    if (mxcsr_read() != want)
+        mxcsr_write(want);
+    e->c->fpsr |= e->flags;
 }
 
 static float to_f(uint64_t v)
@@ -259,7 +342,50 @@ static uint64_t minmax(struct fpenv *e, unsigned op, uint64_t a, uint64_t b, uns
     return (max ? c > 0 : c < 0) ? a : b;
 }
 
-A64_HELPER(a64_helper_fp2)
+/*
+ * The fast path of the lazy mode: with FPCR at RN and FZ clear and no NaN
+ * operand, an Arm operation is the host's, except that a NaN the host
+ * makes (an invalid operation) is the Arm default NaN.  This is what FP
+ * kernels run, so it skips the general machinery: no flag bookkeeping at
+ * all, the host's stay in MXCSR.
+ */
+enum { LAZY_FPCR_MASK = A64_FPCR_FZ | 3u << A64_FPCR_RMODE_SHIFT };
+#define NOT_NAN_S(v) (((v) & 0x7fffffffu) <= 0x7f800000u)
+#define NOT_NAN_D(v) (((v) & ~(1ull << 63)) <= 0x7ff0000000000000ull)
+
+static inline ALWAYS_INLINE bool fast_ok(const void *state)
+{
+    return !(((const struct a64_cpu *)state)->fpcr & LAZY_FPCR_MASK);
+}
+
+static inline ALWAYS_INLINE uint64_t fast_arith_s(unsigned op, uint64_t a, uint64_t b)
+{
+    float x = to_f(a), y = to_f(b), r;
+    switch (op) {
+    case A64_FP_ADD: r = x + y; break;
+    case A64_FP_SUB: r = x - y; break;
+    case A64_FP_DIV: r = x / y; break;
+    default: r = x * y; break;
+    }
+    uint64_t u = from_f(r);
+    return NOT_NAN_S(u) ? u : default_nan(FT_S);
+}
+
+static inline ALWAYS_INLINE uint64_t fast_arith_d(unsigned op, uint64_t a, uint64_t b)
+{
+    double x = to_d(a), y = to_d(b), r;
+    switch (op) {
+    case A64_FP_ADD: r = x + y; break;
+    case A64_FP_SUB: r = x - y; break;
+    case A64_FP_DIV: r = x / y; break;
+    default: r = x * y; break;
+    }
+    uint64_t u = from_d(r);
+    return NOT_NAN_D(u) ? u : default_nan(FT_D);
+}
+
+static uint64_t __attribute__((noinline)) fp2_general(void *state, uint64_t a0,
+                                                     uint64_t a1, uint64_t a2)
 {
     struct fpenv e = env_begin(state);
     unsigned op = a2 & 0xff, ft = (a2 >> 8) & 3;
@@ -277,8 +403,41 @@ A64_HELPER(a64_helper_fp2)
     return r;
 }
 
+A64_HELPER(a64_helper_fp2)
+{
+    unsigned op = a2 & 0xff;
+    if ((op <= A64_FP_DIV || op == A64_FP_NMUL) && fast_ok(state)) {
+        unsigned ft = (a2 >> 8) & 3;
+        if (ft == FT_D && NOT_NAN_D(a0) && NOT_NAN_D(a1)) {
+            uint64_t r = fast_arith_d(op, a0, a1);
+            return op == A64_FP_NMUL ? r ^ sign_bit(FT_D) : r;
+        }
+        if (ft == FT_S && NOT_NAN_S(a0) && NOT_NAN_S(a1)) {
+            uint64_t r = fast_arith_s(op, a0, a1);
+            return op == A64_FP_NMUL ? r ^ sign_bit(FT_S) : r;
+        }
+    }
+    return fp2_general(state, a0, a1, a2);
+}
+
 A64_HELPER(a64_helper_fp3)
 {
+    unsigned fop = a3 & 0xff, fft = (a3 >> 8) & 3;
+    if (fast_ok(state) && fft <= FT_D) {
+        uint64_t sb = sign_bit(fft), n = a0, acc = a2;
+        if (fop == A64_FP_MSUB || fop == A64_FP_NMADD)
+            n ^= sb;
+        if (fop == A64_FP_NMADD || fop == A64_FP_NMSUB)
+            acc ^= sb;
+        if (fft == FT_D && NOT_NAN_D(a0) && NOT_NAN_D(a1) && NOT_NAN_D(a2)) {
+            uint64_t u = from_d(fma(to_d(n), to_d(a1), to_d(acc)));
+            return NOT_NAN_D(u) ? u : default_nan(FT_D);
+        }
+        if (fft == FT_S && NOT_NAN_S(a0) && NOT_NAN_S(a1) && NOT_NAN_S(a2)) {
+            uint64_t u = from_f(fmaf(to_f(n), to_f(a1), to_f(acc)));
+            return NOT_NAN_S(u) ? u : default_nan(FT_S);
+        }
+    }
     struct fpenv e = env_begin(state);
     unsigned op = a3 & 0xff, ft = (a3 >> 8) & 3;
     uint64_t n = flush_in(&e, a0, ft), m = flush_in(&e, a1, ft), acc = flush_in(&e, a2, ft), r;
@@ -326,6 +485,16 @@ static double round_int(double x, unsigned rmode)
 
 A64_HELPER(a64_helper_fp1)
 {
+    if ((a1 & 0xff) == A64_FP_SQRT && fast_ok(state)) {
+        if (((a1 >> 8) & 3) == FT_D && NOT_NAN_D(a0)) {
+            uint64_t u = from_d(sqrt(to_d(a0)));
+            return NOT_NAN_D(u) ? u : default_nan(FT_D);
+        }
+        if (((a1 >> 8) & 3) == FT_S && NOT_NAN_S(a0)) {
+            uint64_t u = from_f(sqrtf(to_f(a0)));
+            return NOT_NAN_S(u) ? u : default_nan(FT_S);
+        }
+    }
     struct fpenv e = env_begin(state);
     unsigned op = a1 & 0xff, ft = (a1 >> 8) & 3;
     uint64_t a = flush_in(&e, a0, ft), r;

@@ -27,11 +27,13 @@ A64_HELPER(a64_helper_set_fpcr)
 
 A64_HELPER(a64_helper_get_fpsr)
 {
+    a64_fp_sync_flags(state);   /* part of FPSR waits in MXCSR */
     return ((struct a64_cpu *)state)->fpsr;
 }
 
 A64_HELPER(a64_helper_set_fpsr)
 {
+    a64_fp_sync_flags(state);   /* the flags pending in MXCSR are overwritten too */
     ((struct a64_cpu *)state)->fpsr = (uint32_t)a0 & FPSR_MASK;
     return 0;
 }

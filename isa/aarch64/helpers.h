@@ -45,6 +45,22 @@ A64_HELPER(a64_helper_fccmp);           /* a, b, signal_qnan | ftype << 8 | hold
 A64_HELPER(a64_helper_fcvt);            /* a, from_ftype | to_ftype << 8 */
 A64_HELPER(a64_helper_fp_to_int);       /* a, ftype | rmode << 8 | unsigned << 12 | 64bit << 13 | fbits << 16 */
 A64_HELPER(a64_helper_int_to_fp);       /* a, ftype | unsigned << 12 | 64bit << 13 | fbits << 16 */
+/*
+ * The guest's FPSR is cpu->fpsr ORed with the flags the host thread's MXCSR
+ * accumulated since the last call (round-to-nearest operations leave them
+ * there, see helpers-fp.c).  This folds them into cpu->fpsr and clears them
+ * in MXCSR.  Call it on the guest thread before anything reads or replaces
+ * cpu->fpsr from outside the FP helpers: MRS/MSR FPSR, signal frames (sync,
+ * then save; on sigreturn sync, then load).  A cloned thread inherits the
+ * parent's MXCSR and a copy of its state, so the pending flags stay exact.
+ * The runner's own C code must do no FP arithmetic while a guest runs.
+ */
+struct a64_cpu;
+void a64_fp_sync_flags(struct a64_cpu *c);
+/* The same MXCSR flags make a dry run of an FP helper (the translator's
+ * decode check on a scratch state) visible to the guest: bracket it. */
+uint32_t a64_fp_host_save(void);
+void a64_fp_host_restore(uint32_t saved);
 
 /* helpers-simd-int.c: run an AdvSIMD execute function (simd.h): a0 = insn,
  * a1 = the a64_simd_fn.  Reads and writes V registers (and the simd_buf),

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "isa/aarch64/cpu.h"
+#include "isa/aarch64/helpers.h"
 #include "syscall/sig_frame.h"
 
 enum {
@@ -83,6 +84,7 @@ int a64_signal_setup_frame(void *cpu_v, const struct sig_frame_in *in)
     put64(f, A64_SC_PSTATE, a64_nzcv_get(cpu));
     put32(f, fp, A64_FPSIMD_MAGIC);
     put32(f, fp + 4, A64_FPSIMD_SIZE);
+    a64_fp_sync_flags(cpu);     /* host-accrued flags belong in the saved FPSR */
     put32(f, fp + 8, cpu->fpsr);
     put32(f, fp + 12, cpu->fpcr);
     memcpy(f + fp + 16, cpu->v, 32 * 16);
@@ -119,6 +121,7 @@ int a64_signal_restore_frame(void *cpu_v, struct sig_frame_out *out)
     cpu->pc = get64(f, A64_SC_PC);
     a64_nzcv_set(cpu, (uint32_t)get64(f, A64_SC_PSTATE));
     if (get32(f, fp) == A64_FPSIMD_MAGIC && get32(f, fp + 4) == A64_FPSIMD_SIZE) {
+        a64_fp_sync_flags(cpu); /* drop flags the handler accrued on the host */
         cpu->fpsr = get32(f, fp + 8);
         cpu->fpcr = get32(f, fp + 12);
         memcpy(cpu->v, f + fp + 16, 32 * 16);

@@ -40,7 +40,10 @@ static bool emit_exec(struct a64_dc *dc, uint32_t insn, a64_simd_fn fn)
     /* decode check: run once on a scratch state; unallocated -> SIGILL */
     struct a64_cpu scratch;
     memset(&scratch, 0, sizeof(scratch));
-    if (!fn(&scratch, insn))
+    uint32_t host_fp = a64_fp_host_save();      /* 0/0 here is no guest's IOC */
+    bool ok = fn(&scratch, insn);
+    a64_fp_host_restore(host_fp);
+    if (!ok)
         return false;
     ir_call(dc->b, a64_helper_simd, 0, false, IR_I64, c64(dc, insn),
             c64(dc, (uint64_t)(uintptr_t)fn), IR_NO_TEMP, IR_NO_TEMP);
