@@ -74,7 +74,8 @@ built() {
 }
 
 # compare NAME [RUNNER...]: native output and status vs the aarch64 build
-# under RUNNER (default: the runner under test)
+# under RUNNER (default: the runner under test); lines matching the ERE in
+# $skip_lines, if set, are left out of both outputs
 compare() {
     local name=$1
     shift
@@ -89,6 +90,12 @@ compare() {
     timeout -k 5 "$timeout_s" "$PA_OUT/native/$name" >"$n.out" 2>"$n.err" </dev/null || nrc=$?
     timeout -k 5 "$timeout_s" "${r[@]}" "$PA_OUT/aarch64/$name" >"$g.out" 2>"$g.err" </dev/null || grc=$?
     echo "$grc" >"$g.rc"
+    if [ -n "${skip_lines:-}" ]; then
+        grep -Ev "$skip_lines" "$n.out" >"$n.kept" || true
+        grep -Ev "$skip_lines" "$g.out" >"$g.kept" || true
+        mv -f "$n.kept" "$n.out"
+        mv -f "$g.kept" "$g.out"
+    fi
     local ok=1
     if ! cmp -s "$n.out" "$g.out"; then
         echo "stdout differs (native vs ${r[*]} aarch64/$name):" >&2
@@ -128,6 +135,14 @@ compare() {
     timeout_s=30
     for src in "$root"/rootfs-tests/progs-a64/*.c; do
         name=$(basename "$src" .c)
+        skip_lines=
+        # qemu-user 7.2 (no FEAT_LSE2 either) checks a store-exclusive's
+        # monitor before its alignment and never faults a misaligned LDAPR,
+        # where the Arm ARM and Linux on hardware raise SIGBUS: those lines
+        # of atomic_align, and its total, are not compared with qemu
+        if [ "$name" = atomic_align ]; then
+            skip_lines='^(stl?xr|stl?xp|ldapr[bh]? |[0-9]+ alignment faults)'
+        fi
         compare "$name" "$qemu" -cpu max && continue
         if [ "$(cat "$BATS_TEST_TMPDIR/guest.rc" 2>/dev/null)" = 124 ]; then
             echo "  ($name timed out under qemu: retried)" >&2
@@ -140,6 +155,7 @@ compare() {
 }
 
 @test "progs-a64: aes_ce: AES rounds (vaese/vaesmc/vaesd/vaesimc), FIPS-197 vectors" { compare aes_ce; }
+@test "progs-a64: atomic_align: misaligned exclusive, LSE, CAS and acquire/release accesses raise SIGBUS/BUS_ADRALN at the insn, address in si_addr; plain ones do not" { compare atomic_align; }
 @test "progs-a64: atomics_c11: C11 atomics, 8..64-bit, and a 4-thread contended counter" { compare atomics_c11; }
 @test "progs-a64: crypto_sha512: SHA-512 (vsha512*) and SHA-3 (veor3/vrax1/vxar/vbcax), FIPS vectors, 1 MiB" { compare crypto_sha512; }
 @test "progs-a64: fp_compare: fcmp/fcmpe/fccmp/fccmpe/fcsel flags" { compare fp_compare; }

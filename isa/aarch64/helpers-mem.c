@@ -8,7 +8,24 @@
  */
 #include "isa/aarch64/helpers.h"
 
+#include <signal.h>
+
 #include "isa/aarch64/cpu.h"
+#include "syscall/guest_fault.h"
+
+/*
+ * Exclusive, atomic and ordered accesses must be aligned to their size (a
+ * pair's whole size): without FEAT_LSE2, which we do not advertise, the
+ * Arm ARM's CheckAlignment raises an Alignment fault for them, which Linux
+ * reports as SIGBUS/BUS_ADRALN at the address.  The x86 host would just do
+ * the access.  A macro, so that the return address is the helper's own.
+ */
+#define CHECK_ALIGN(addr, bytes)                                                      \
+    do {                                                                              \
+        if ((addr) & ((bytes) - 1))                                                   \
+            guest_fault_raise(SIGBUS, BUS_ADRALN, addr, __builtin_return_address(0),  \
+                              __builtin_frame_address(0));                            \
+    } while (0)
 
 static void *host(uint64_t addr)
 {
@@ -76,6 +93,15 @@ static void monitor_clear(struct a64_cpu *c)
     c->excl_addr = ~0ull;
 }
 
+A64_HELPER(a64_helper_check_align)
+{
+    (void)state;
+    (void)a2;
+    (void)a3;
+    CHECK_ALIGN(a0, a1);
+    return 0;
+}
+
 A64_HELPER(a64_helper_clrex)
 {
     monitor_clear(state);
@@ -85,6 +111,7 @@ A64_HELPER(a64_helper_clrex)
 A64_HELPER(a64_helper_ldxr)
 {
     struct a64_cpu *c = state;
+    CHECK_ALIGN(a0, 1ull << a1);
     uint64_t v = load_size(a0, (unsigned)a1);
     c->excl_addr = a0;
     c->excl_val[0] = v;
@@ -95,6 +122,8 @@ A64_HELPER(a64_helper_ldxr)
 A64_HELPER(a64_helper_stxr)
 {
     struct a64_cpu *c = state;
+    /* before the monitor, as in the Arm ARM's ExclusiveMonitorsPass */
+    CHECK_ALIGN(a0, 1ull << a2);
     bool match = c->excl_addr == a0 && c->excl_size == a2;
     uint64_t expected = c->excl_val[0];
     monitor_clear(c);
@@ -108,6 +137,7 @@ A64_HELPER(a64_helper_ldxp)
     struct a64_cpu *c = state;
     unsigned rt = a1 & 31, rt2 = (a1 >> 8) & 31, size = (a1 >> 16) & 3;
     uint64_t v1, v2;
+    CHECK_ALIGN(a0, 2ull << size);
     if (size == 2) {
         uint64_t w = load_size(a0, 3);
         v1 = (uint32_t)w;
@@ -133,6 +163,7 @@ A64_HELPER(a64_helper_stxp)
 {
     struct a64_cpu *c = state;
     unsigned size = (unsigned)a3;
+    CHECK_ALIGN(a0, 2ull << size);
     bool match = c->excl_addr == a0 && c->excl_size == (0x100 | size);
     monitor_clear(c);
     if (!match)
@@ -154,6 +185,7 @@ A64_HELPER(a64_helper_casp)
     uint64_t s0 = rs == 31 ? 0 : c->x[rs], s1 = rs + 1 >= 31 ? 0 : c->x[rs + 1];
     uint64_t t0 = rt == 31 ? 0 : c->x[rt], t1 = rt + 1 >= 31 ? 0 : c->x[rt + 1];
     uint64_t o0, o1;
+    CHECK_ALIGN(a0, x ? 16u : 8u);
     if (!x) {
         uint64_t expected = (uint32_t)s0 | (uint64_t)(uint32_t)s1 << 32;
         cas_size(a0, 3, &expected, (uint32_t)t0 | (uint64_t)(uint32_t)t1 << 32);

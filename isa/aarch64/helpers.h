@@ -24,6 +24,9 @@ A64_HELPER(a64_helper_ldxp);            /* addr, rt | rt2 << 8 | size << 16 */
 A64_HELPER(a64_helper_stxp);            /* addr, v1, v2, size -> status */
 A64_HELPER(a64_helper_clrex);
 A64_HELPER(a64_helper_casp);            /* addr, rs | rt << 8 | sz << 16 (0: W pair, 1: X pair) */
+/* addr, bytes (a power of two): SIGBUS/BUS_ADRALN unless aligned (those
+ * above check their own address); may leave the block (IR_CALL_MAY_EXIT) */
+A64_HELPER(a64_helper_check_align);
 
 /* helpers-sys.c */
 A64_HELPER(a64_helper_get_fpcr);

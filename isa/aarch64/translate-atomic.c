@@ -7,6 +7,13 @@
  * store-release followed by a load-acquire must not be reordered (the Arm
  * model is RCsc), so store-release is an xchg, which is also the C11 seq_cst
  * store mapping.  The fences we emit are for the optimiser's sake.
+ *
+ * Every one of these accesses must be aligned to its size (a pair to its
+ * whole size), or it raises an Alignment fault (Arm ARM, CheckAlignment
+ * for atomic and ordered accesses; we do not advertise FEAT_LSE2), which
+ * x86 would not: the helpers check their own addresses, the inline
+ * accesses call a64_helper_check_align first.  Helpers that may raise it
+ * are IR_CALL_MAY_EXIT.
  */
 #include "isa/aarch64/translate.h"
 
@@ -18,6 +25,13 @@
 static ir_temp c64(struct a64_dc *dc, uint64_t v)
 {
     return ir_movi(dc->b, IR_I64, v);
+}
+
+void a64_gen_check_align(struct a64_dc *dc, ir_temp addr, unsigned bytes)
+{
+    if (bytes > 1)
+        a64_call(dc, a64_helper_check_align, IR_CALL_NO_REGS | IR_CALL_MAY_EXIT, addr,
+                 c64(dc, bytes), IR_NO_TEMP, IR_NO_TEMP);
 }
 
 static ir_temp zext_size(struct a64_dc *dc, unsigned size, ir_temp v)
@@ -33,7 +47,8 @@ static void excl_single(struct a64_dc *dc, uint32_t insn, unsigned size)
     unsigned rs = a64_bits(insn, 20, 16), rn = a64_bits(insn, 9, 5), rt = a64_bits(insn, 4, 0);
     ir_temp addr = a64_get_xsp(dc, rn, true);
     if (load) {
-        ir_temp v = a64_call(dc, a64_helper_ldxr, IR_CALL_NO_REGS, addr, c64(dc, size),
+        ir_temp v = a64_call(dc, a64_helper_ldxr, IR_CALL_NO_REGS | IR_CALL_MAY_EXIT, addr,
+                             c64(dc, size),
                              IR_NO_TEMP, IR_NO_TEMP);
         if (ordered)
             ir_fence(dc->b, ACQ_FENCE);
@@ -42,8 +57,8 @@ static void excl_single(struct a64_dc *dc, uint32_t insn, unsigned size)
         if (ordered)
             ir_fence(dc->b, REL_FENCE);
         ir_temp v = a64_get_x(dc, rt, true);
-        ir_temp st = a64_call(dc, a64_helper_stxr, IR_CALL_NO_REGS, addr, v, c64(dc, size),
-                              IR_NO_TEMP);
+        ir_temp st = a64_call(dc, a64_helper_stxr, IR_CALL_NO_REGS | IR_CALL_MAY_EXIT, addr, v,
+                              c64(dc, size), IR_NO_TEMP);
         a64_set_x(dc, rs, true, st);
     }
 }
@@ -57,14 +72,14 @@ static void excl_pair(struct a64_dc *dc, uint32_t insn, unsigned size)
     ir_temp addr = a64_get_xsp(dc, rn, true);
     if (load) {
         /* writes Rt and Rt2 in the state itself */
-        a64_call(dc, a64_helper_ldxp, 0, addr, c64(dc, rt | rt2 << 8 | size << 16), IR_NO_TEMP,
-                 IR_NO_TEMP);
+        a64_call(dc, a64_helper_ldxp, IR_CALL_MAY_EXIT, addr, c64(dc, rt | rt2 << 8 | size << 16),
+                 IR_NO_TEMP, IR_NO_TEMP);
         if (ordered)
             ir_fence(dc->b, ACQ_FENCE);
     } else {
         if (ordered)
             ir_fence(dc->b, REL_FENCE);
-        ir_temp st = a64_call(dc, a64_helper_stxp, IR_CALL_NO_REGS, addr,
+        ir_temp st = a64_call(dc, a64_helper_stxp, IR_CALL_NO_REGS | IR_CALL_MAY_EXIT, addr,
                               a64_get_x(dc, rt, true), a64_get_x(dc, rt2, true), c64(dc, size));
         a64_set_x(dc, rs, true, st);
     }
@@ -76,6 +91,7 @@ static void ordered_single(struct a64_dc *dc, uint32_t insn, unsigned size)
     bool load = (insn >> 22) & 1;
     unsigned rn = a64_bits(insn, 9, 5), rt = a64_bits(insn, 4, 0);
     ir_temp addr = a64_get_xsp(dc, rn, true);
+    a64_gen_check_align(dc, addr, 1u << size);
     if (load) {
         ir_temp v = ir_ld(dc->b, IR_I64, size, addr, 0);
         ir_fence(dc->b, ACQ_FENCE);
@@ -90,6 +106,7 @@ static void cas_single(struct a64_dc *dc, uint32_t insn, unsigned size)
 {
     unsigned rs = a64_bits(insn, 20, 16), rn = a64_bits(insn, 9, 5), rt = a64_bits(insn, 4, 0);
     ir_temp addr = a64_get_xsp(dc, rn, true);
+    a64_gen_check_align(dc, addr, 1u << size);
     ir_temp expected = zext_size(dc, size, a64_get_x(dc, rs, true));
     ir_temp old = ir_atomic_cmpxchg(dc->b, IR_I64, size, addr, expected,
                                     a64_get_x(dc, rt, true));
@@ -103,8 +120,8 @@ static bool cas_pair(struct a64_dc *dc, uint32_t insn, unsigned size)
     if ((rs & 1) || (rt & 1))
         return false;
     ir_temp addr = a64_get_xsp(dc, rn, true);
-    a64_call(dc, a64_helper_casp, 0, addr, c64(dc, rs | rt << 8 | size << 16), IR_NO_TEMP,
-             IR_NO_TEMP);
+    a64_call(dc, a64_helper_casp, IR_CALL_MAY_EXIT, addr, c64(dc, rs | rt << 8 | size << 16),
+             IR_NO_TEMP, IR_NO_TEMP);
     return true;
 }
 
@@ -150,7 +167,9 @@ static bool trans_lse(struct a64_dc *dc, uint32_t insn)
     if (insn & (1u << 26))
         return false;
     if (o3 && opc == 4 && a && !r && rs == 31) {        /* LDAPR */
-        ir_temp v = ir_ld(b, IR_I64, size, a64_get_xsp(dc, rn, true), 0);
+        ir_temp addr = a64_get_xsp(dc, rn, true);
+        a64_gen_check_align(dc, addr, 1u << size);
+        ir_temp v = ir_ld(b, IR_I64, size, addr, 0);
         ir_fence(b, ACQ_FENCE);
         a64_set_x(dc, rt, true, v);
         return true;
@@ -158,6 +177,7 @@ static bool trans_lse(struct a64_dc *dc, uint32_t insn)
     if (o3 && opc != 0)
         return false;
     ir_temp addr = a64_get_xsp(dc, rn, true);
+    a64_gen_check_align(dc, addr, 1u << size);
     ir_temp v = a64_get_x(dc, rs, size == 3), old;
     enum ir_type t = a64_type(size == 3);
     enum ir_rmw kind;

@@ -133,6 +133,10 @@ static bool trans_ldst_rcpc_imm9(struct a64_dc *dc, uint32_t insn)
         return false;
     unsigned rt = a64_bits(insn, 4, 0), rn = a64_bits(insn, 9, 5);
     int64_t imm = a64_sbits(insn, 20, 12);
+    /* ordered accesses, aligned as LDAR/STLR must be */
+    a64_gen_check_align(dc, ir_add(dc->b, IR_I64, a64_get_xsp(dc, rn, true),
+                                   ir_movi(dc->b, IR_I64, (uint64_t)imm)),
+                        1u << k.size);
     if (k.load) {
         ldst_imm(dc, &k, rt, rn, imm, 0);
         ir_fence(dc->b, IR_FENCE_LD_LD | IR_FENCE_LD_ST);

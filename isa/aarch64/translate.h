@@ -82,6 +82,9 @@ ir_temp a64_get_nzcv_word(struct a64_dc *dc);
 /* end the block with the guest's illegal-instruction trap */
 void a64_gen_illegal(struct a64_dc *dc, uint32_t insn);
 void a64_gen_trap(struct a64_dc *dc, unsigned reason, uint64_t pc);
+/* SIGBUS/BUS_ADRALN unless addr is a multiple of bytes: the alignment that
+ * atomic and ordered accesses need (translate-atomic.c) */
+void a64_gen_check_align(struct a64_dc *dc, ir_temp addr, unsigned bytes);
 /* call a helper; NO_REGS helpers get flags IR_CALL_NO_REGS */
 ir_temp a64_call(struct a64_dc *dc, ir_helper_fn fn, unsigned flags, ir_temp a0, ir_temp a1,
                  ir_temp a2, ir_temp a3);
@@ -95,6 +98,10 @@ bool a64_trans_ldst(struct a64_dc *dc, uint32_t insn);         /* translate-ldst
 bool a64_trans_atomic(struct a64_dc *dc, uint32_t insn);       /* translate-atomic.c */
 bool a64_trans_fp(struct a64_dc *dc, uint32_t insn);           /* translate-fp.c */
 bool a64_trans_simd(struct a64_dc *dc, uint32_t insn);         /* translate-simd.c */
+/* translate-fp16.c: scalar FP with ftype 11 (false: not half-precision
+ * arithmetic, or unallocated), FMOV (vector, immediate, half-precision) */
+bool a64_trans_fp16(struct a64_dc *dc, uint32_t insn);
+bool a64_trans_fp16_vmov_imm(struct a64_dc *dc, uint32_t insn);
 
 /* decode helpers shared between classes */
 bool a64_decode_bitmask(bool sf, unsigned n, unsigned imms, unsigned immr, uint64_t *out);
