@@ -2,8 +2,8 @@
  * A64 scalar floating point (Arm ARM C4.1.96, "Data Processing -- Scalar
  * Floating-Point and Advanced SIMD", the scalar FP classes): moves and
  * immediates and selects inline; arithmetic, compares, conversions and
- * rounding through helpers-fp.c.  Half-precision arithmetic (FEAT_FP16) is
- * not implemented, so ftype 11 is accepted only by FCVT.
+ * rounding through helpers-fp.c.  Half-precision arithmetic (FEAT_FP16,
+ * ftype 11) is translate-fp16.c's; only FCVT from half is here.
  */
 #include "isa/aarch64/translate.h"
 
@@ -284,5 +284,7 @@ static const struct a64_pattern fp_tab[] = {
 
 bool a64_trans_fp(struct a64_dc *dc, uint32_t insn)
 {
+    if (ftype(insn) == 3 && a64_trans_fp16(dc, insn))
+        return true;            /* FEAT_FP16: translate-fp16.c */
     return A64_DECODE(dc, insn, fp_tab);
 }

@@ -14,6 +14,7 @@
  */
 #include "isa/aarch64/translate.h"
 
+#include "isa/aarch64/fp16.h"
 #include "isa/aarch64/helpers.h"
 #include "isa/aarch64/simd.h"
 #include "translate/ir_vec.h"
@@ -68,6 +69,12 @@ EXEC(trans_shift_imm, simd_shift_imm)
 EXEC(trans_indexed, simd_indexed)
 EXEC(trans_permute, simd_permute)
 EXEC(trans_table, simd_table)
+EXEC(trans_fp16_three_same, simd_fp16_three_same)
+EXEC(trans_fp16_two_misc, simd_fp16_two_misc)
+EXEC(trans_fp16_across, simd_fp16_across)
+EXEC(trans_fp16_pairwise, simd_fp16_pairwise)
+EXEC(trans_fp16_indexed, simd_fp16_indexed)
+EXEC(trans_fp16_shift_imm, simd_fp16_shift_imm)
 
 /* ---- classes done with the IR's vector ops, falling back to the helper ---- */
 
@@ -528,6 +535,18 @@ static const struct a64_pattern simd_tab[] = {
     { 0xfffff000, 0xcec08000, trans_sha512_2, "Cryptographic two-register SHA512" },
     { 0xff808000, 0xce000000, trans_crypto4, "Cryptographic four-register" },
     { 0xffe00000, 0xce800000, trans_xar, "XAR" },
+    /* half precision (FEAT_FP16, helpers-simd-fp16.c): before the classes they share bits with */
+    { 0xdf60c400, 0x5e400400, trans_fp16_three_same, "AdvSIMD scalar three same FP16" },
+    { 0xdf7e0c00, 0x5e780800, trans_fp16_two_misc, "AdvSIMD scalar two-register misc FP16" },
+    { 0xff7fcc00, 0x5e30c800, trans_fp16_pairwise, "AdvSIMD scalar pairwise (FP16)" },
+    { 0xdfc03400, 0x5f001000, trans_fp16_indexed, "AdvSIMD scalar x indexed element (FP16)" },
+    { 0xdff0e400, 0x5f10e400, trans_fp16_shift_imm, "AdvSIMD scalar shift by immediate (FP16)" },
+    { 0x9f60c400, 0x0e400400, trans_fp16_three_same, "AdvSIMD three same (FP16)" },
+    { 0x9f7e0c00, 0x0e780800, trans_fp16_two_misc, "AdvSIMD two-register misc (FP16)" },
+    { 0xbf7fcc00, 0x0e30c800, trans_fp16_across, "AdvSIMD across lanes (FP16)" },
+    { 0x9fc03400, 0x0f001000, trans_fp16_indexed, "AdvSIMD vector x indexed element (FP16)" },
+    { 0x9ff0e400, 0x0f10e400, trans_fp16_shift_imm, "AdvSIMD shift by immediate (FP16)" },
+    { 0xbff8fc00, 0x0f00fc00, a64_trans_fp16_vmov_imm, "FMOV (vector, immediate, FP16)" },
     /* scalar */
     { 0xdfe08400, 0x5e000400, trans_dup_scalar, "AdvSIMD scalar copy" },
     { 0xdf200c00, 0x5e200000, trans_three_diff, "AdvSIMD scalar three different" },
