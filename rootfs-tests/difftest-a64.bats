@@ -4,8 +4,8 @@
 # checksum must be identical (1) under Debian's qemu-aarch64-static -cpu max
 # and under our runner in its default tier, and (2) under our runner with
 # -tier interp and with -tier jit.  One test per instruction class; the
-# qemu comparisons run 13 seeds x 2000 instructions per class (8 classes:
-# 208 000 instructions), the interp/jit ones 6 seeds x 2000.
+# qemu comparisons run 13 seeds x 2000 instructions per class (9 classes:
+# 234 000 instructions), the interp/jit ones 6 seeds x 2000.
 #
 #   bats --tap rootfs-tests/difftest-a64.bats
 #   DIFFTEST_SEEDS=100 bats --tap rootfs-tests/difftest-a64.bats     # longer
@@ -60,7 +60,7 @@ interp_vs_jit() {
 
 @test "difftest-a64 self-check: qemu agrees with itself on every class" {
     need_qemu
-    for c in int mem atomic fp simdi simdf crypto mixed; do
+    for c in int mem atomic fp simdi simdf crypto mixed fp16; do
         difftest --discard --seeds 1 --len 1000 --class "$c" "$qemu -cpu max" "$qemu -cpu max"
     done
 }
@@ -92,6 +92,15 @@ interp_vs_jit() {
     [[ "$output" == *">> "*"ld"* || "$output" == *">> "*"st"* || "$output" == *">> "*"cas"* || "$output" == *">> "*"swp"* ]]
 }
 
+@test "difftest-a64 self-check: fp16 streams need FEAT_FP16" {
+    need_qemu
+    # a Cortex-A57 is ARMv8.0: the first half-precision instruction raises SIGILL
+    run "$driver" --discard --seeds 1 --class fp16 "$qemu -cpu max" "$qemu -cpu cortex-a57"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"SIGNAL 4"* ]]
+}
+
 @test "qemu vs runtime-aarch64: integer data processing, branches" { vs_qemu int; }
 @test "qemu vs runtime-aarch64: loads/stores, pairs, structures" { vs_qemu mem; }
 @test "qemu vs runtime-aarch64: exclusives, acquire/release, LSE atomics" { vs_qemu atomic; }
@@ -100,6 +109,7 @@ interp_vs_jit() {
 @test "qemu vs runtime-aarch64: AdvSIMD floating point" { vs_qemu simdf; }
 @test "qemu vs runtime-aarch64: AES, SHA-1, SHA-256, SHA-512, SHA-3, PMULL, CRC32" { vs_qemu crypto; }
 @test "qemu vs runtime-aarch64: mixed" { vs_qemu mixed; }
+@test "qemu vs runtime-aarch64: half precision (FEAT_FP16), scalar and AdvSIMD" { vs_qemu fp16; }
 
 @test "qemu vs runtime-aarch64: mixed, each stream run 30 times in one process" {
     need_qemu
@@ -116,3 +126,4 @@ interp_vs_jit() {
 @test "runtime-aarch64 -tier interp vs -tier jit: AdvSIMD FP" { interp_vs_jit simdf; }
 @test "runtime-aarch64 -tier interp vs -tier jit: crypto, CRC" { interp_vs_jit crypto; }
 @test "runtime-aarch64 -tier interp vs -tier jit: mixed" { interp_vs_jit mixed; }
+@test "runtime-aarch64 -tier interp vs -tier jit: half precision" { interp_vs_jit fp16; }

@@ -41,7 +41,9 @@ struct item {
 };
 
 enum gen_class {
-    CL_INT, CL_MEM, CL_ATOMIC, CL_FP, CL_SIMDI, CL_SIMDF, CL_CRYPTO, CL_MIXED, CL_COUNT
+    CL_INT, CL_MEM, CL_ATOMIC, CL_FP, CL_SIMDI, CL_SIMDF, CL_CRYPTO, CL_MIXED,
+    CL_FP16,                    /* after the others: their seeds stay as they were */
+    CL_COUNT
 };
 
 struct gen {
@@ -98,8 +100,6 @@ enum {
     /* flags of a template, above the shapes */
     TF_FLAGS = 1 << 16,         /* sets NZCV: record it now and then */
     TF_FPSR = 1 << 17,          /* may raise FP flags: record FPSR now and then */
-    TF_NOFZ = 1 << 18,          /* with -b: run with FPCR.FZ clear (README: A1, A3) */
-    TF_BUGGY = 1 << 19,         /* with -b: not emitted at all (README: A4) */
 };
 
 struct tpl {
@@ -122,6 +122,7 @@ uint64_t val_int(struct rng *r);
 uint64_t val_double(struct rng *r);
 uint32_t val_single(struct rng *r);
 uint64_t val_lane64(struct rng *r);     /* a double, two singles, an int ... */
+uint64_t val_half4(struct rng *r);      /* four halves */
 uint64_t val_bitmask(struct rng *r, int sf);
 
 /* emitters, one per instruction group (gen_int.c, gen_mem.c, ...) */
@@ -142,6 +143,8 @@ void emit_simd_mem(struct gen *g);
 void emit_simd_move(struct gen *g);
 void emit_crypto(struct gen *g);
 void emit_crc(struct gen *g);
+void emit_fp16_scalar(struct gen *g);
+void emit_fp16_vec(struct gen *g);
 
 /* a scratch address for an access of `size` bytes, 0 <= off <= 4096-size */
 int32_t scratch_off(struct gen *g, int size, int align);

@@ -13,8 +13,8 @@ static const struct tpl t_fp[] = {
     { "$k{fmadd|fmsub|fnmadd|fnmsub} $P$V, $P$V, $P$V, $P$V", SC_SD | TF_FPSR },
     { "$k{fabs|fneg|fsqrt|fmov} $P$V, $P$V", SC_SD | TF_FPSR },
     { "fabd $P$V, $P$V, $P$V", SC_SD | TF_FPSR },
-    { "$k{fmulx|frecps} $P$V, $P$V, $P$V", SC_SD | TF_FPSR | TF_NOFZ },
-    { "frsqrts $P$V, $P$V, $P$V", SC_SD | TF_FPSR | TF_NOFZ | TF_BUGGY },
+    { "$k{fmulx|frecps} $P$V, $P$V, $P$V", SC_SD | TF_FPSR },
+    { "frsqrts $P$V, $P$V, $P$V", SC_SD | TF_FPSR },
     { "$k{frecpe|frsqrte|frecpx} $P$V, $P$V", SC_SD | TF_FPSR },
     { "$k{fcmp|fcmpe} $P$V, $P$V", SC_SD | TF_FLAGS | TF_FPSR },
     { "$k{fcmp|fcmpe} $P$V, #0.0", SC_SD | TF_FLAGS | TF_FPSR },
@@ -43,9 +43,9 @@ static const struct tpl t_fp_cvt[] = {
     { "frint$k{n|m|p|z|a|x|i} $P$V, $P$V", SC_SD | TF_FPSR },
     { "fcvt d$V, $k{s|h}$V", TF_FPSR },
     { "fcvt s$V, h$V", TF_FPSR },
-    { "fcvt s$V, d$V", TF_FPSR | TF_NOFZ },
+    { "fcvt s$V, d$V", TF_FPSR },
     { "fcvt h$V, $k{s|d}$V", TF_FPSR },
-    { "fcvtxn s$V, d$V", TF_FPSR | TF_NOFZ },
+    { "fcvtxn s$V, d$V", TF_FPSR },
     /* the SIMD scalar forms: fp -> same-size int, and back */
     { "fcvt$k{n|m|p|a|z}$k{s|u} $P$V, $P$V", SC_SD | TF_FPSR },
     { "fcvtz$k{s|u} $P$V, $P$V, #$i{1,32}", SC_SD | TF_FPSR },
@@ -83,8 +83,10 @@ void emit_fpcr(struct gen *g)
         v |= 1u << 24;
     if (rng_pct(&g->r, 25))
         v |= 1u << 25;
-    if (rng_pct(&g->r, 5) && !g->avoid_bugs)
-        v |= 1u << 26;          /* AHP: README, bug A2 */
+    if (rng_pct(&g->r, 5))
+        v |= 1u << 26;          /* AHP */
+    if (g->cls == CL_FP16 && rng_pct(&g->r, 25))
+        v |= 1u << 19;          /* FZ16 (other classes keep their streams) */
     item_add(it, "mov x%d, #0x%x", t, v);
     item_add(it, "msr fpcr, x%d", t);
     if (rng_pct(&g->r, 30))

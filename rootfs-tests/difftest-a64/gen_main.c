@@ -24,6 +24,7 @@
 static const char *const class_names[CL_COUNT] = {
     [CL_INT] = "int", [CL_MEM] = "mem", [CL_ATOMIC] = "atomic", [CL_FP] = "fp",
     [CL_SIMDI] = "simdi", [CL_SIMDF] = "simdf", [CL_CRYPTO] = "crypto", [CL_MIXED] = "mixed",
+    [CL_FP16] = "fp16",
 };
 
 uint64_t rng_next(struct rng *r)
@@ -190,6 +191,47 @@ uint64_t val_lane64(struct rng *r)
     }
 }
 
+/* a half: edge values, small exact values, any bits */
+static uint16_t val_half(struct rng *r)
+{
+    static const uint16_t edge[] = {
+        0x0000, 0x8000, 0x7c00, 0xfc00, 0x7e00, 0xfe00, 0x7e12, 0x7c01,   /* 0 inf qNaN sNaN */
+        0xfd00, 0x0001, 0x03ff, 0x8001, 0x0400, 0x8400, 0x3c00, 0xbc00,   /* denormals, 1 */
+        0x7bff, 0xfbff, 0x3800, 0x3e00, 0x4100, 0xbe00, 0x7800, 0x0200,   /* max, 0.5 1.5 */
+        0x5bff, 0x7a00, 0x3c01, 0x0800, 0x1000, 0x7000, 0x77ff, 0x3555,   /* 2^15, 2^-13 */
+    };
+    switch (rng_below(r, 5)) {
+    case 0:
+    case 1:
+        return edge[rng_below(r, sizeof(edge) / sizeof(edge[0]))];
+    case 2: {
+        /* small exact values: integers and halves, quarters, thirds */
+        int num = (int)rng_below(r, 81) - 40;
+        unsigned den = 1 + rng_below(r, 4);
+        /* num / den as a half, rounded to nearest by hand (den 3: inexact on purpose) */
+        union { float f; uint32_t u; } c = { .f = (float)num / (float)den };
+        uint32_t u = c.u, sign = (u >> 16) & 0x8000;
+        int e = (int)((u >> 23) & 0xff) - 127 + 15;
+        if (!num)
+            return 0;
+        return (uint16_t)(sign | (uint32_t)e << 10 | ((u >> 13) & 0x3ff));
+    }
+    case 3:
+        /* exponents near 1, so sums and products stay in range */
+        return (uint16_t)((rng_next(r) & 0x83ff) | (uint64_t)(15 - 6 + rng_below(r, 12)) << 10);
+    default:
+        return (uint16_t)rng_next(r);
+    }
+}
+
+uint64_t val_half4(struct rng *r)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 4; i++)
+        v |= (uint64_t)val_half(r) << (16 * i);
+    return v;
+}
+
 uint64_t val_bitmask(struct rng *r, int sf)
 {
     int esize;
@@ -288,10 +330,14 @@ static const struct weight mix_mixed[] = {
     { emit_fpcr, 2 }, { emit_simd_int, 14 }, { emit_simd_fp, 10 }, { emit_simd_mem, 2 },
     { emit_simd_move, 4 }, { emit_crypto, 4 }, { emit_crc, 3 }, { 0, 0 },
 };
+static const struct weight mix_fp16[] = {
+    { emit_fp16_scalar, 50 }, { emit_fp16_vec, 40 }, { emit_fpcr, 6 }, { emit_const, 4 },
+    { 0, 0 },
+};
 static const struct weight *const mixes[CL_COUNT] = {
     [CL_INT] = mix_int, [CL_MEM] = mix_mem, [CL_ATOMIC] = mix_atomic, [CL_FP] = mix_fp,
     [CL_SIMDI] = mix_simdi, [CL_SIMDF] = mix_simdf, [CL_CRYPTO] = mix_crypto,
-    [CL_MIXED] = mix_mixed,
+    [CL_MIXED] = mix_mixed, [CL_FP16] = mix_fp16,
 };
 
 static void emit_from_mix(struct gen *g, const struct weight *mix, int total)
@@ -406,7 +452,7 @@ static void write_asm(struct gen *g, int n, const char *path)
 static void usage(void)
 {
     fprintf(stderr, "usage: gen -s SEED -n INSNS -c CLASS -o HEADER -a ASMFILE [-k ITEMS] [-b]\n"
-                    "classes: int mem atomic fp simdi simdf crypto mixed\n");
+                    "classes: int mem atomic fp simdi simdf crypto mixed fp16\n");
     exit(2);
 }
 
@@ -447,8 +493,9 @@ int main(int argc, char **argv)
         if (i != DT_REG_BASE)
             h.x[i] = val_int(&g.r);
     for (int i = 0; i < 32; i++) {
-        h.v[i][0] = val_lane64(&g.r);
-        h.v[i][1] = rng_pct(&g.r, 20) ? h.v[i][0] : val_lane64(&g.r);
+        uint64_t (*lane)(struct rng *) = g.cls == CL_FP16 ? val_half4 : val_lane64;
+        h.v[i][0] = lane(&g.r);
+        h.v[i][1] = rng_pct(&g.r, 20) ? h.v[i][0] : lane(&g.r);
     }
     h.nzcv = (uint64_t)rng_below(&g.r, 16) << 28;
     h.fpcr = (uint64_t)rng_below(&g.r, 4) << 22;
@@ -456,6 +503,8 @@ int main(int argc, char **argv)
         h.fpcr |= 1u << 24;     /* FZ */
     if (rng_pct(&g.r, 20))
         h.fpcr |= 1u << 25;     /* DN */
+    if (g.cls == CL_FP16 && rng_pct(&g.r, 20))
+        h.fpcr |= 1u << 19;     /* FZ16 */
     h.fpsr = rng_below(&g.r, 32) | (rng_pct(&g.r, 20) ? 0x80 : 0) |
              (rng_pct(&g.r, 20) ? 1u << 27 : 0);
     for (int i = 0; i < DT_SCRATCH_BYTES; i += 8) {

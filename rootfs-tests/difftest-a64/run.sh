@@ -25,7 +25,7 @@ out=$build/difftest-a64
 seeds=20 first=1 len=1000 class=mixed repeat=1 keep=0 avoid=0
 timeout_s=${DIFFTEST_TIMEOUT:-30}     # seconds per run; a stream takes milliseconds
 cross=${CROSS:-aarch64-linux-gnu-}
-asflags=(-march=armv8.2-a+crypto+crc+rcpc+sha3)
+asflags=(-march=armv8.2-a+crypto+crc+rcpc+sha3+fp16)
 
 usage() {
     sed -n '6,7p' "$0" | sed 's/^# \{0,1\}//' >&2
