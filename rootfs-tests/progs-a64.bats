@@ -156,6 +156,10 @@ compare() {
 
 @test "progs-a64: aes_ce: AES rounds (vaese/vaesmc/vaesd/vaesimc), FIPS-197 vectors" { compare aes_ce; }
 @test "progs-a64: atomic_align: misaligned exclusive, LSE, CAS and acquire/release accesses raise SIGBUS/BUS_ADRALN at the insn, address in si_addr; plain ones do not" { compare atomic_align; }
+@test "progs-a64: atomic_align under -tier interp and -tier jit (the fault unwinds from the interpreter and from generated code)" {
+    compare atomic_align "${runner[@]}" -tier interp
+    compare atomic_align "${runner[@]}" -tier jit
+}
 @test "progs-a64: atomics_c11: C11 atomics, 8..64-bit, and a 4-thread contended counter" { compare atomics_c11; }
 @test "progs-a64: crypto_sha512: SHA-512 (vsha512*) and SHA-3 (veor3/vrax1/vxar/vbcax), FIPS vectors, 1 MiB" { compare crypto_sha512; }
 @test "progs-a64: fp_compare: fcmp/fcmpe/fccmp/fccmpe/fcsel flags" { compare fp_compare; }
