@@ -48,8 +48,7 @@ static void excl_single(struct a64_dc *dc, uint32_t insn, unsigned size)
     ir_temp addr = a64_get_xsp(dc, rn, true);
     if (load) {
         ir_temp v = a64_call(dc, a64_helper_ldxr, IR_CALL_NO_REGS | IR_CALL_MAY_EXIT, addr,
-                             c64(dc, size),
-                             IR_NO_TEMP, IR_NO_TEMP);
+                             c64(dc, size), IR_NO_TEMP, IR_NO_TEMP);
         if (ordered)
             ir_fence(dc->b, ACQ_FENCE);
         a64_set_x(dc, rt, true, v);
