@@ -162,6 +162,7 @@ compare() {
 }
 @test "progs-a64: atomics_c11: C11 atomics, 8..64-bit, and a 4-thread contended counter" { compare atomics_c11; }
 @test "progs-a64: crypto_sha512: SHA-512 (vsha512*) and SHA-3 (veor3/vrax1/vxar/vbcax), FIPS vectors, 1 MiB" { compare crypto_sha512; }
+@test "progs-a64: fp16: half precision (FEAT_FP16) via _Float16, arm_fp16.h and float16x8_t intrinsics vs a double-precision reference" { compare fp16; }
 @test "progs-a64: fp_compare: fcmp/fcmpe/fccmp/fccmpe/fcsel flags" { compare fp_compare; }
 @test "progs-a64: fp_convert: scalar fcvt*/scvtf/ucvtf, fixed point, half" { compare fp_convert; }
 @test "progs-a64: fp_fpcr: FPCR rounding modes, FZ, DN and FPSR flags" { compare fp_fpcr; }
