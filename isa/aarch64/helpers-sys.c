@@ -53,8 +53,9 @@ A64_HELPER(a64_helper_counter)
 #define ISAR0 0x0000000100212120ull
 /* ID_AA64ISAR1_EL1: LRCPC = 2 (LDAPR and LDAPUR/STLUR) */
 #define ISAR1 0x0000000000200000ull
-/* ID_AA64PFR0_EL1: EL0 and EL1 AArch64 only; FP and AdvSIMD fields 0 = present */
-#define PFR0 0x0000000000000011ull
+/* ID_AA64PFR0_EL1: EL0 and EL1 AArch64 only; FP and AdvSIMD fields 1 =
+ * present with half-precision arithmetic (FEAT_FP16, translate-fp16.c) */
+#define PFR0 0x0000000000110011ull
 
 bool a64_sysreg_const(unsigned key, uint64_t *v)
 {
@@ -82,15 +83,16 @@ bool a64_sysreg_const(unsigned key, uint64_t *v)
 enum {
     HWCAP_FP = 1 << 0, HWCAP_ASIMD = 1 << 1, HWCAP_AES = 1 << 3, HWCAP_PMULL = 1 << 4,
     HWCAP_SHA1 = 1 << 5, HWCAP_SHA2 = 1 << 6, HWCAP_CRC32 = 1 << 7, HWCAP_ATOMICS = 1 << 8,
-    HWCAP_CPUID = 1 << 11, HWCAP_LRCPC = 1 << 15, HWCAP_SHA3 = 1 << 17,
+    HWCAP_FPHP = 1 << 9, HWCAP_ASIMDHP = 1 << 10, HWCAP_CPUID = 1 << 11, HWCAP_LRCPC = 1 << 15,
+    HWCAP_SHA3 = 1 << 17,
     HWCAP_SHA512 = 1 << 21, HWCAP_ILRCPC = 1 << 26,
 };
 
 uint64_t a64_hwcap(void)
 {
     return HWCAP_FP | HWCAP_ASIMD | HWCAP_AES | HWCAP_PMULL | HWCAP_SHA1 | HWCAP_SHA2 |
-           HWCAP_CRC32 | HWCAP_ATOMICS | HWCAP_CPUID | HWCAP_LRCPC | HWCAP_SHA3 |
-           HWCAP_SHA512 | HWCAP_ILRCPC;
+           HWCAP_CRC32 | HWCAP_ATOMICS | HWCAP_FPHP | HWCAP_ASIMDHP | HWCAP_CPUID | HWCAP_LRCPC |
+           HWCAP_SHA3 | HWCAP_SHA512 | HWCAP_ILRCPC;
 }
 
 uint64_t a64_hwcap2(void)

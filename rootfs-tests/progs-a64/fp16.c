@@ -19,6 +19,9 @@
 #endif
 #include <math.h>
 #include <stdint.h>
+#ifdef __aarch64__
+#include <sys/auxv.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 
@@ -301,8 +304,26 @@ static h16 operand(void)
 
 static int mismatches;
 
+/* what the CPU says about FEAT_FP16: AT_HWCAP FPHP (bit 9) and ASIMDHP
+ * (bit 10), ID_AA64PFR0_EL1.FP and .AdvSIMD = 1; natively, what it must say */
+static void features(void)
+{
+    unsigned fphp = 1, asimdhp = 1, fp = 1, simd = 1;
+#ifdef __aarch64__
+    unsigned long hw = getauxval(AT_HWCAP);
+    uint64_t pfr0;
+    __asm__ volatile("mrs %0, ID_AA64PFR0_EL1" : "=r"(pfr0));
+    fphp = (hw >> 9) & 1;
+    asimdhp = (hw >> 10) & 1;
+    fp = (pfr0 >> 16) & 15;
+    simd = (pfr0 >> 20) & 15;
+#endif
+    printf("hwcap fphp %u asimdhp %u; id_aa64pfr0 fp %u advsimd %u\n", fphp, asimdhp, fp, simd);
+}
+
 int main(void)
 {
+    features();
     for (int i = 0; i < N; i++) {
         A[i] = operand();
         B[i] = operand();
