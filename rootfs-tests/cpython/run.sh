@@ -28,7 +28,7 @@ run_module() {
     ours) cmd=("$B/runtime-aarch64" -L "$ROOT" "$PY") ;;
     qemu) cmd=(env QEMU_LD_PREFIX="$ROOT" qemu-aarch64-static -L "$ROOT" "$PY") ;;
     esac
-    (cd "$OUT" && timeout -k 10 "$TIMEOUT" "${cmd[@]}" -m test -q "$m") >"$log" 2>&1 || rc=$?
+    (cd "$OUT" && timeout -k 10 "$TIMEOUT" "${cmd[@]}" -m test -q -W "$m") >"$log" 2>&1 || rc=$?
     if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
         echo timeout
     elif [ $rc -eq 0 ] && grep -q 'Tests result: SUCCESS' "$log"; then
