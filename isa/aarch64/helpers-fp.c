@@ -552,23 +552,26 @@ A64_HELPER(a64_helper_fcmp)
 
 /* ---- precision conversions ---- */
 
-/* half -> double, exact */
-static double half_to_double(uint64_t h)
+/* half -> double, exact; alt: FPCR.AHP's format, whose top exponent holds
+ * numbers up to 131008 instead of infinities and NaNs */
+static double half_to_double(uint64_t h, bool alt)
 {
     int sign = (h >> 15) & 1, exp = (h >> 10) & 31;
     unsigned frac = h & 0x3ff;
     double v;
     if (exp == 0)
         v = ldexp(frac, -24);
-    else if (exp == 31)
+    else if (exp == 31 && !alt)
         v = frac ? NAN : INFINITY;
     else
         v = ldexp(frac | 0x400, exp - 25);
     return sign ? -v : v;
 }
 
-/* double (finite or infinite, not NaN) -> half in Arm rounding mode rmode */
-static uint64_t double_to_half(struct fpenv *e, double d, unsigned rmode)
+/* double (finite or infinite, not NaN) -> half in Arm rounding mode rmode;
+ * alt: the AHP format, which saturates with IOC where IEEE half overflows
+ * (FPRound: no OFC, and no IXC) */
+static uint64_t double_to_half(struct fpenv *e, double d, unsigned rmode, bool alt)
 {
     uint64_t sign = signbit(d) ? 0x8000 : 0;
     double m = fabs(d);
@@ -599,7 +602,11 @@ static uint64_t double_to_half(struct fpenv *e, double d, unsigned rmode)
             ir = 1024;
             e_unb++;
         }
-        if (e_unb > 15) {
+        if (alt && e_unb > 16) {
+            e->flags |= A64_FPSR_IOC;
+            return sign | 0x7fff;
+        }
+        if (e_unb > 15 && !alt) {
             e->flags |= A64_FPSR_OFC | A64_FPSR_IXC;
             bool to_inf = rmode == 0 || (rmode == 1 && !sign) || (rmode == 2 && sign) ||
                           rmode == 4;
@@ -634,12 +641,22 @@ A64_HELPER(a64_helper_fcvt)
     struct fpenv e = env_begin(state);
     unsigned from = a1 & 3, to = (a1 >> 8) & 3;
     uint64_t a = flush_in(&e, a0, from), r;
-    if (is_nan(a, from)) {
-        r = convert_nan(&e, a, from, to);
+    bool alt = e.fpcr & A64_FPCR_AHP;
+    if (is_nan(a, from) && !(alt && from == FT_H)) {
+        if (alt && to == FT_H) {
+            /* FPConvert: the AHP format has no NaN; a signed zero and IOC */
+            e.flags |= A64_FPSR_IOC;
+            r = (a & sign_bit(from)) ? 0x8000 : 0;
+        } else {
+            r = convert_nan(&e, a, from, to);
+        }
     } else {
-        double d = from == FT_H ? half_to_double(a) : from == FT_S ? to_f(a) : to_d(a);
-        if (to == FT_H) {
-            r = double_to_half(&e, d, fpcr_rmode(&e));
+        double d = from == FT_H ? half_to_double(a, alt) : from == FT_S ? to_f(a) : to_d(a);
+        if (to == FT_H && alt && isinf(d)) {
+            e.flags |= A64_FPSR_IOC;    /* nor infinities: the largest number */
+            r = (signbit(d) ? 0x8000 : 0) | 0x7fff;
+        } else if (to == FT_H) {
+            r = double_to_half(&e, d, fpcr_rmode(&e), alt);
         } else if (to == FT_S) {
             host_begin(&e);
             /* volatile result: keeps the conversion inside the bracket */
@@ -672,7 +689,7 @@ A64_HELPER(a64_helper_fp_to_int)
         env_end(&e);
         return 0;
     }
-    double x = ft == FT_H ? half_to_double(a) : ft == FT_S ? to_f(a) : to_d(a);
+    double x = ft == FT_H ? half_to_double(a, false) : ft == FT_S ? to_f(a) : to_d(a);
     x = ldexp(x, (int)fbits);
     double y = isinf(x) ? x : round_int(x, rmode);
     unsigned bits = is64 ? 64 : 32;

@@ -62,25 +62,59 @@ static uint64_t fp_cmp(struct a64_cpu *c, unsigned kind, uint64_t a, uint64_t b,
     return t ? ~0ull : 0;
 }
 
+static uint64_t fp_flush_in(struct a64_cpu *c, uint64_t x, unsigned ft);
+
+/* infinity times zero, after FZ flushed the operands (FPUnpack comes first:
+ * with FZ a denormal is a zero here, bug A3) */
+static bool fp_inf_times_zero(uint64_t a, uint64_t b, unsigned ft)
+{
+    return !fp_is_nan(a, ft) && !fp_is_nan(b, ft) &&
+           ((fp_is_inf(a, ft) && fp_is_zero(b, ft)) || (fp_is_zero(a, ft) && fp_is_inf(b, ft)));
+}
+
 /* FMULX: FMUL except that infinity times zero is 2.0 with the product's sign */
 static uint64_t fp_mulx(struct a64_cpu *c, uint64_t a, uint64_t b, unsigned ft)
 {
-    if (!fp_is_nan(a, ft) && !fp_is_nan(b, ft) &&
-        ((fp_is_inf(a, ft) && fp_is_zero(b, ft)) || (fp_is_zero(a, ft) && fp_is_inf(b, ft))))
+    a = fp_flush_in(c, a, ft);
+    b = fp_flush_in(c, b, ft);
+    if (fp_inf_times_zero(a, b, ft))
         return fp_const(2.0, ft) | ((a ^ b) & fp_sign(ft));
     return fp2(c, A64_FP_MUL, a, b, ft);
 }
 
-/* FRECPS (2 - a*b) and FRSQRTS ((3 - a*b) / 2), fused */
+/* x / 2 exactly, if it is: a zero, an infinity, or a normal above 2^emin */
+static bool fp_halve(uint64_t *x, unsigned ft)
+{
+    unsigned fbits = ft ? 52 : 23;
+    uint64_t exp = (*x >> fbits) & (ft ? 0x7ff : 0xff);
+    if (fp_is_zero(*x, ft) || fp_is_inf(*x, ft))
+        return true;
+    if (exp < 2)
+        return false;
+    *x -= 1ull << fbits;
+    return true;
+}
+
+/*
+ * FRECPS (2 - a*b) and FRSQRTS ((3 - a*b) / 2), fused: one rounding of
+ * the exact value (bug A4: rounding 3 - a*b first overflows or rounds
+ * twice).  The halving moves onto an operand that halves exactly, so that
+ * a single fused multiply-add 1.5 - (a/2)*b gives it; if both are that
+ * tiny, a*b is negligible beside 3 and the halving of the rounded sum is
+ * exact.
+ */
 static uint64_t fp_step(struct a64_cpu *c, bool rsqrt, uint64_t a, uint64_t b, unsigned ft)
 {
-    a ^= fp_sign(ft);
-    if (!fp_is_nan(a, ft) && !fp_is_nan(b, ft) &&
-        ((fp_is_inf(a, ft) && fp_is_zero(b, ft)) || (fp_is_zero(a, ft) && fp_is_inf(b, ft))))
+    a = fp_flush_in(c, a ^ fp_sign(ft), ft);
+    b = fp_flush_in(c, b, ft);
+    if (fp_inf_times_zero(a, b, ft))
         return fp_const(rsqrt ? 1.5 : 2.0, ft);
-    uint64_t r = a64_helper_fp3(c, a, b, fp_const(rsqrt ? 3.0 : 2.0, ft),
-                                A64_FP_MADD | ft << 8);
-    if (rsqrt && !fp_is_nan(r, ft))
+    if (!rsqrt)
+        return a64_helper_fp3(c, a, b, fp_const(2.0, ft), A64_FP_MADD | ft << 8);
+    if (!fp_is_nan(a, ft) && !fp_is_nan(b, ft) && (fp_halve(&a, ft) || fp_halve(&b, ft)))
+        return a64_helper_fp3(c, a, b, fp_const(1.5, ft), A64_FP_MADD | ft << 8);
+    uint64_t r = a64_helper_fp3(c, a, b, fp_const(3.0, ft), A64_FP_MADD | ft << 8);
+    if (!fp_is_nan(r, ft))
         r = fp2(c, A64_FP_MUL, r, fp_const(0.5, ft), ft);
     return r;
 }

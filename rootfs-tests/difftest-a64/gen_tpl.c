@@ -229,25 +229,11 @@ static void expand(struct gen *g, const struct tpl *t, char *out, size_t cap, in
 
 void emit_tpl(struct gen *g, struct item *it, const struct tpl *tab, int n)
 {
-    const struct tpl *t;
-    do
-        t = &tab[rng_below(&g->r, (unsigned)n)];
-    while ((t->shapes & TF_BUGGY) && g->avoid_bugs);
+    const struct tpl *t = &tab[rng_below(&g->r, (unsigned)n)];
     char line[240];
     int dkind = 0, dreg = 0;
     expand(g, t, line, sizeof(line), &dkind, &dreg);
-    if ((t->shapes & TF_NOFZ) && g->avoid_bugs) {
-        uint32_t saved = g->busy;
-        int keep = x_tmp(g), tmp = x_tmp(g);
-        g->busy = saved;
-        item_add(it, "mrs x%d, fpcr", keep);
-        item_add(it, "bic x%d, x%d, #0x1000000", tmp, keep);
-        item_add(it, "msr fpcr, x%d", tmp);
-        item_add(it, "%s", line);
-        item_add(it, "msr fpcr, x%d", keep);
-    } else {
-        item_add(it, "%s", line);
-    }
+    item_add(it, "%s", line);
     if (rng_pct(&g->r, 30)) {
         if (dkind == 1)
             record_x(g, it, dreg);
