@@ -131,6 +131,12 @@ compare() {
 @test "atomics: __atomic builtins and stdatomic" { compare atomics; }
 @test "segv_resume: SIGSEGV handlers that mprotect and return resume at the faulting access" { compare segv_resume; }
 @test "fork_pipe: fork, pipes, wait statuses" { compare fork_pipe; }
+@test "fork_exec: children re-exec the program via /proc/self/exe, argv[0] and posix_spawn; pipelines, exec errors, stop/continue/kill, wait4/waitid" {
+    case $(basename "${runner[0]}") in
+    qemu-*) skip "qemu-user runs an exec'd foreign program only through binfmt_misc" ;;
+    esac
+    compare fork_exec
+}
 @test "hashes: sha256, crc32, adler32 vectors and 1 MiB buffer" { compare hashes; }
 @test "pthread_stress: 8 threads, 1M mutex/atomic/rwlock/condvar-queue operations, exact" { compare pthread_stress; }
 
