@@ -42,11 +42,11 @@ stress_runs() {
     [ "$bad" -eq 0 ]
 }
 
-@test "aarch64: 16 threads, LDXR/STXR, LDAXR/STLXR, LDAXP/STLXP, LDADDAL, CASAL, SWPA lock, LDUMAXAL, C11: exact in 100 of 100 runs" {
+@test "aarch64: 16 threads, LDXR/STXR and LDAXR/STLXR (W, X), LDXP/STXP, LDAXP/STLXP, LDADD(AL), CAS(AL) loops, SWPA lock, LDUMAXAL, LDSMAXAL, C11: exact in 100 of 100 runs" {
     stress_runs aarch64
 }
 
-@test "riscv64: 16 threads, LR/SC .w and .d, AMOADD, AMOSWAP lock, AMOMAXU, C11: exact in 100 of 100 runs" {
+@test "riscv64: 16 threads, LR/SC (.w, .d, plain and aq/rl), AMOADD.W/.D, CAS loops, AMOSWAP lock, AMOMAXU, AMOMAX, C11: exact in 100 of 100 runs" {
     stress_runs riscv64
 }
 
