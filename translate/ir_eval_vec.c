@@ -54,8 +54,26 @@ static uint64_t lanewise(unsigned kind, unsigned es, uint64_t a, uint64_t b)
     case IR_VOP_MINU: case IR_VOP_MINPU: return a < b ? a : b;
     case IR_VOP_MAXU: case IR_VOP_MAXPU: return a > b ? a : b;
     case IR_VOP_ADDP: return a + b;
+    case IR_VOP_MUL: return a * b;
     default: abort();   /* front-end bug: not a lane-wise kind */
     }
+}
+
+static uint64_t shift(unsigned kind, unsigned es, uint64_t a, unsigned x)
+{
+    unsigned bits = 8u << es;
+    if (kind == IR_VOP_SHRS)
+        return (uint64_t)(sext(a, es) >> (x >= bits ? bits - 1 : x));
+    if (x >= bits)
+        return 0;
+    return kind == IR_VOP_SHL ? a << x : a >> x;
+}
+
+/* lane i of v, zero- or sign-extended */
+static uint64_t widen(const uint8_t *v, unsigned es, unsigned i, bool sign)
+{
+    uint64_t x = lane_get(v, es, i);
+    return sign ? (uint64_t)sext(x, es) : x;
 }
 
 void ir_vec_eval_vop(uint8_t d[16], const uint8_t a[16], const uint8_t b[16], unsigned cond,
@@ -98,6 +116,31 @@ void ir_vec_eval_vop(uint8_t d[16], const uint8_t a[16], const uint8_t b[16], un
         }
         break;
     }
+    case IR_VOP_SHL: case IR_VOP_SHRU: case IR_VOP_SHRS:
+        for (unsigned i = 0; i < n; i++)
+            lane_set(r, es, i, shift(kind, es, lane_get(a, es, i), x));
+        break;
+    case IR_VOP_XTLU: case IR_VOP_XTLS: case IR_VOP_MULLU: case IR_VOP_MULLS: {
+        bool sign = kind == IR_VOP_XTLS || kind == IR_VOP_MULLS;
+        bool mul = kind == IR_VOP_MULLU || kind == IR_VOP_MULLS;
+        unsigned hi = mul ? x & 1 : x >> 8 & 1, sh = mul ? 0 : x & 0xff;
+        if (es >= 3 || sh > (8u << es))
+            abort();    /* front-end bug: nothing widens to 128-bit lanes */
+        for (unsigned i = 0; i < 8u >> es; i++) {
+            uint64_t va = widen(a, es, hi * (8u >> es) + i, sign);
+            uint64_t vb = mul ? widen(b, es, hi * (8u >> es) + i, sign) : 1;
+            lane_set(r, es + 1, i, (va * vb) << sh);
+        }
+        break;
+    }
+    case IR_VOP_PADALU: case IR_VOP_PADALS:
+        if (es >= 3)
+            abort();    /* front-end bug: nothing widens to 128-bit lanes */
+        for (unsigned i = 0; i < n / 2; i++)
+            lane_set(r, es + 1, i, lane_get(b, es + 1, i) +
+                     widen(a, es, 2 * i, kind == IR_VOP_PADALS) +
+                     widen(a, es, 2 * i + 1, kind == IR_VOP_PADALS));
+        break;
     default:
         for (unsigned i = 0; i < n; i++)
             lane_set(r, es, i, lanewise(kind, es, lane_get(a, es, i), lane_get(b, es, i)));

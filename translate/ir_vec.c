@@ -58,7 +58,8 @@ void ir_vst(struct ir_block *b, unsigned mem, uint32_t slot, ir_temp addr, int64
 static const char *const vop_names[IR_VOP_NUM_KINDS] = {
     "add", "sub", "and", "or", "xor", "andn", "orn", "cmpeq", "cmpgt", "cmpge", "cmpgtu",
     "cmpgeu", "cmptst", "min", "max", "minu", "maxu", "addp", "maxp", "minp", "maxpu",
-    "minpu", "ext", "shrn", "addhn",
+    "minpu", "ext", "shrn", "addhn", "shl", "shru", "shrs", "xtlu", "xtls", "mullu", "mulls",
+    "mul", "padalu", "padals",
 };
 static const char *const vred_names[IR_VRED_NUM_KINDS] = {
     "add", "maxu", "minu", "max", "min",

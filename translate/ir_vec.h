@@ -47,6 +47,23 @@ enum ir_vop_kind {
      * d get (a[i] >> x) resp. ((a[i] + b[i]) >> esize) truncated, the upper
      * 64 bits zero (Arm SHRN, ADDHN; IR_VF_HALF is implied) */
     IR_VOP_SHRN, IR_VOP_ADDHN,
+    /* shifts by the immediate x, lane-wise: x >= the element size gives 0
+     * (SHL, SHRU) or the sign in every bit (SHRS); b is unused */
+    IR_VOP_SHL, IR_VOP_SHRU, IR_VOP_SHRS,
+    /* widening: the 64-bit half (x bit 8 set: upper, else lower) of a,
+     * lanes zero- resp. sign-extended to twice the element size, shifted
+     * left by x & 0xff (at most the element size); b is unused; the
+     * result is 128 bits (no IR_VF_HALF) */
+    IR_VOP_XTLU, IR_VOP_XTLS,
+    /* widening multiply of the same halves of a and b (x = 1: upper),
+     * unsigned resp. signed; 128-bit result of double-size lanes */
+    IR_VOP_MULLU, IR_VOP_MULLS,
+    /* lane-wise multiply, low half of the product */
+    IR_VOP_MUL,
+    /* pairwise add long and accumulate: d[i] = b[i] + a[2i] + a[2i+1],
+     * the a lanes zero- resp. sign-extended, d and b of twice the element
+     * size (Arm UADALP/SADALP; with IR_VF_BZERO, UADDLP/SADDLP) */
+    IR_VOP_PADALU, IR_VOP_PADALS,
     IR_VOP_NUM_KINDS
 };
 

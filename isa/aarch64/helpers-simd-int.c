@@ -756,18 +756,38 @@ static void ldst_geometry(uint32_t insn, unsigned *n, unsigned *size, unsigned *
     *elems = (f_q(insn) ? 16u : 8u) >> *size;
 }
 
+/* Element e of register k is element e * n + k of the memory image.  One
+ * loop per element size, so that each copy is a plain move of constant
+ * width (these run once per LD2-LD4/ST2-ST4 in byte-shuffling loops). */
+#define PERMUTE_ELEMS(bytes, to_mem, mem, regs, n, elems)                          \
+    for (unsigned k_ = 0; k_ < (n); k_++)                                         \
+        for (unsigned e_ = 0; e_ < (elems); e_++) {                               \
+            uint8_t *m_ = (uint8_t *)(mem) + (e_ * (n) + k_) * (bytes);           \
+            uint8_t *r_ = (uint8_t *)&(regs)[k_] + e_ * (bytes);                  \
+            if (to_mem)                                                           \
+                memcpy(m_, r_, bytes);                                            \
+            else                                                                  \
+                memcpy(r_, m_, bytes);                                            \
+        }
+
+static void permute(bool to_mem, unsigned size, uint64_t *mem, union a64_vec *regs,
+                    unsigned n, unsigned elems)
+{
+    switch (size) {
+    case 0: PERMUTE_ELEMS(1, to_mem, mem, regs, n, elems); break;
+    case 1: PERMUTE_ELEMS(2, to_mem, mem, regs, n, elems); break;
+    case 2: PERMUTE_ELEMS(4, to_mem, mem, regs, n, elems); break;
+    default: PERMUTE_ELEMS(8, to_mem, mem, regs, n, elems); break;
+    }
+}
+
 bool simd_ldst_deinterleave(struct a64_cpu *c, uint32_t insn)
 {
     unsigned n, size, elems, rt = f_rd(insn);
     ldst_geometry(insn, &n, &size, &elems);
-    union a64_vec buf[4], r[4];
-    memcpy(buf, c->simd_buf, sizeof(buf));
+    union a64_vec r[4];
     memset(r, 0, sizeof(r));
-    for (unsigned e = 0; e < elems; e++)
-        for (unsigned k = 0; k < n; k++) {
-            unsigned flat = e * n + k, per = 16u >> size;
-            vec_set(&r[k], size, e, vec_get(&buf[flat / per], size, flat % per));
-        }
+    permute(false, size, c->simd_buf, r, n, elems);
     for (unsigned k = 0; k < n; k++)
         vec_write(c, rt + k, &r[k]);
     return true;
@@ -777,15 +797,11 @@ bool simd_ldst_interleave(struct a64_cpu *c, uint32_t insn)
 {
     unsigned n, size, elems, rt = f_rd(insn);
     ldst_geometry(insn, &n, &size, &elems);
-    union a64_vec buf[4] = { { .d = { 0 } } };
-    for (unsigned k = 0; k < n; k++) {
-        union a64_vec v = vec_read(c, rt + k);
-        for (unsigned e = 0; e < elems; e++) {
-            unsigned flat = e * n + k, per = 16u >> size;
-            vec_set(&buf[flat / per], size, flat % per, vec_get(&v, size, e));
-        }
-    }
-    memcpy(c->simd_buf, buf, sizeof(buf));
+    union a64_vec v[4];
+    for (unsigned k = 0; k < n; k++)
+        v[k] = vec_read(c, rt + k);
+    memset(c->simd_buf, 0, sizeof(c->simd_buf));
+    permute(true, size, c->simd_buf, v, n, elems);
     return true;
 }
 

@@ -104,6 +104,7 @@ static bool trans_three_same_vec(struct a64_dc *dc, uint32_t insn)
     case 0x14: kind = size == 3 ? -1 : u ? IR_VOP_MAXPU : IR_VOP_MAXP; break;
     case 0x15: kind = size == 3 ? -1 : u ? IR_VOP_MINPU : IR_VOP_MINP; break;
     case 0x17: kind = u ? -1 : IR_VOP_ADDP; break;
+    case 0x13: kind = u || size == 3 ? -1 : IR_VOP_MUL; break;
     default: break;
     }
     if (kind < 0 || (size == 3 && !q))
@@ -113,12 +114,24 @@ static bool trans_three_same_vec(struct a64_dc *dc, uint32_t insn)
     return true;
 }
 
-/* AdvSIMD two-register misc: the compares with zero */
+/* AdvSIMD two-register misc: the compares with zero, SHLL, [SU]ADDLP,
+ * [SU]ADALP */
 static bool trans_two_misc_vec(struct a64_dc *dc, uint32_t insn)
 {
     unsigned opcode = a64_bits(insn, 16, 12), size = a64_bits(insn, 23, 22);
     bool q = (insn >> 30) & 1, u = (insn >> 29) & 1;
+    unsigned rd = a64_bits(insn, 4, 0), rn = a64_bits(insn, 9, 5);
     int kind = -1;
+    if (opcode == 0x13 && u && size < 3) {         /* SHLL, SHLL2 */
+        ir_vop(dc->b, IR_VOP_XTLU, 0, size, vslot(rd), vslot(rn), vslot(rn),
+               (unsigned)q << 8 | 8u << size);
+        return true;
+    }
+    if ((opcode == 0x02 || opcode == 0x06) && size < 3) {     /* [SU]ADDLP, [SU]ADALP */
+        ir_vop(dc->b, u ? IR_VOP_PADALU : IR_VOP_PADALS, vhalf(q) | (opcode == 0x02 ? IR_VF_BZERO : 0),
+               size, vslot(rd), vslot(rn), vslot(rd), 0);
+        return true;
+    }
     if (opcode == 0x08)
         kind = u ? IR_VOP_CMPGE : IR_VOP_CMPGT;
     else if (opcode == 0x09 && !u)
@@ -152,25 +165,51 @@ static bool trans_across_vec(struct a64_dc *dc, uint32_t insn)
     return true;
 }
 
-/* AdvSIMD shift by immediate: SHRN (not SHRN2) */
+/* AdvSIMD shift by immediate: SSHR, USHR, SHL, SSHLL, USHLL (UXTL, SXTL)
+ * and SHRN (not SHRN2) */
 static bool trans_shift_imm_vec(struct a64_dc *dc, uint32_t insn)
 {
     unsigned immh = a64_bits(insn, 22, 19), immhb = a64_bits(insn, 22, 16);
+    unsigned opcode = a64_bits(insn, 15, 11);
     bool q = (insn >> 30) & 1, u = (insn >> 29) & 1;
-    if (q || u || a64_bits(insn, 15, 11) != 0x10 || immh == 0 || immh >= 8)
-        return emit_exec(dc, insn, simd_shift_imm);
+    if (immh == 0 || (immh >= 8 && (!q || opcode == 0x10 || opcode == 0x14)))
+        return emit_exec(dc, insn, simd_shift_imm);     /* modified immediate, reserved */
     unsigned es = 31 - (unsigned)__builtin_clz(immh);
-    unsigned shift = (16u << es) - immhb;
-    ir_vop(dc->b, IR_VOP_SHRN, IR_VF_HALF, es, vslot(a64_bits(insn, 4, 0)),
-           vslot(a64_bits(insn, 9, 5)), vslot(a64_bits(insn, 9, 5)), shift);
-    return true;
+    unsigned right = (16u << es) - immhb, left = immhb - (8u << es);
+    uint32_t d = vslot(a64_bits(insn, 4, 0)), n = vslot(a64_bits(insn, 9, 5));
+    switch (opcode) {
+    case 0x00:
+        ir_vop(dc->b, u ? IR_VOP_SHRU : IR_VOP_SHRS, vhalf(q), es, d, n, n, right);
+        return true;
+    case 0x0a:
+        if (u)
+            break;              /* SLI */
+        ir_vop(dc->b, IR_VOP_SHL, vhalf(q), es, d, n, n, left);
+        return true;
+    case 0x14:
+        ir_vop(dc->b, u ? IR_VOP_XTLU : IR_VOP_XTLS, 0, es, d, n, n, (unsigned)q << 8 | left);
+        return true;
+    case 0x10:
+        if (q || u)
+            break;
+        ir_vop(dc->b, IR_VOP_SHRN, IR_VF_HALF, es, d, n, n, right);
+        return true;
+    default:
+        break;
+    }
+    return emit_exec(dc, insn, simd_shift_imm);
 }
 
-/* AdvSIMD three different: ADDHN (not ADDHN2) */
+/* AdvSIMD three different: ADDHN (not ADDHN2), [SU]MULL[2] */
 static bool trans_three_diff_vec(struct a64_dc *dc, uint32_t insn)
 {
     unsigned size = a64_bits(insn, 23, 22);
     bool q = (insn >> 30) & 1, u = (insn >> 29) & 1;
+    if (a64_bits(insn, 15, 12) == 0xc && size < 3) {
+        ir_vop(dc->b, u ? IR_VOP_MULLU : IR_VOP_MULLS, 0, size, vslot(a64_bits(insn, 4, 0)),
+               vslot(a64_bits(insn, 9, 5)), vslot(a64_bits(insn, 20, 16)), q);
+        return true;
+    }
     if (q || u || a64_bits(insn, 15, 12) != 0x4 || size == 3)
         return emit_exec(dc, insn, simd_three_diff);
     ir_vop(dc->b, IR_VOP_ADDHN, IR_VF_HALF, size, vslot(a64_bits(insn, 4, 0)),

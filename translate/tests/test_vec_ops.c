@@ -159,7 +159,9 @@ static bool same_state(const struct vstate *a, const struct vstate *b, const cha
 
 static bool kind_valid(unsigned kind, unsigned es)
 {
-    if (kind == IR_VOP_SHRN || kind == IR_VOP_ADDHN)
+    if (kind == IR_VOP_SHRN || kind == IR_VOP_ADDHN || kind == IR_VOP_PADALU ||
+        kind == IR_VOP_PADALS || kind == IR_VOP_MULLU || kind == IR_VOP_MULLS ||
+        kind == IR_VOP_XTLU || kind == IR_VOP_XTLS)
         return es <= 2;
     if (kind == IR_VOP_EXT)
         return es == 0;
@@ -194,7 +196,10 @@ static void test_vops(const char *level)
             bool good = true;
             for (unsigned trial = 0; trial < 48 && good; trial++) {
                 unsigned flags = 0, x = 0;
-                if (kind != IR_VOP_SHRN && kind != IR_VOP_ADDHN && (trial & 1))
+                bool full_only = kind == IR_VOP_SHRN || kind == IR_VOP_ADDHN ||
+                                 kind == IR_VOP_XTLU || kind == IR_VOP_XTLS ||
+                                 kind == IR_VOP_MULLU || kind == IR_VOP_MULLS;
+                if (!full_only && (trial & 1))
                     flags |= IR_VF_HALF;
                 if (kind < IR_VOP_ADDP && (trial & 2))
                     flags |= IR_VF_BZERO;
@@ -202,6 +207,14 @@ static void test_vops(const char *level)
                     x = (unsigned)(rnd() % ((flags & IR_VF_HALF) ? 8 : 16));
                 if (kind == IR_VOP_SHRN)
                     x = 1 + (unsigned)(rnd() % (8u << es));
+                if (kind == IR_VOP_SHL || kind == IR_VOP_SHRU || kind == IR_VOP_SHRS)
+                    x = (unsigned)(rnd() % ((8u << es) + 2));   /* and past the size */
+                if (kind == IR_VOP_XTLU || kind == IR_VOP_XTLS)
+                    x = (unsigned)(rnd() % ((8u << es) + 1)) | (trial & 4u) << 6;
+                if (kind == IR_VOP_MULLU || kind == IR_VOP_MULLS)
+                    x = trial >> 2 & 1;
+                if ((kind == IR_VOP_PADALU || kind == IR_VOP_PADALS) && (trial & 2))
+                    flags |= IR_VF_BZERO;
                 /* distinct slots, aliased destination, same source twice */
                 unsigned d = 2, a = 0, b = 1;
                 if (trial % 8 == 4)

@@ -276,6 +276,152 @@ static void narrow(struct x86_buf *b, unsigned es, int x, unsigned sh)
     x86_sse_rr(b, X86_MOVQ_LD, x, x);
 }
 
+static const enum x86_sse_shift op_shl[4] = { X86_PSLLW, X86_PSLLW, X86_PSLLD, X86_PSLLQ };
+static const enum x86_sse_shift op_shr[4] = { X86_PSRLW, X86_PSRLW, X86_PSRLD, X86_PSRLQ };
+/* no 64-bit arithmetic shift before AVX-512: callers leave es 3 out of line */
+static const enum x86_sse_shift op_sar[3] = { X86_PSRAW, X86_PSRAW, X86_PSRAD };
+
+/* xmm1 lane-wise shifted by the immediate x; -1: not inline */
+static int emit_shift(struct x86_buf *b, unsigned kind, unsigned es, unsigned x)
+{
+    unsigned bits = 8u << es;
+    if (kind == IR_VOP_SHRS) {
+        if (x >= bits)
+            x = bits - 1;
+        if (es == 3)
+            return -1;
+        if (es > 0) {
+            x86_sse_shift(b, op_sar[es], X1, (uint8_t)x);
+            return X1;
+        }
+        /* bytes: the even ones shifted at the top of their word, the odd
+         * ones in place, then each kept where its own bits landed */
+        x86_sse_rr(b, X86_MOVDQA, X3, X1);
+        x86_sse_shift(b, X86_PSLLW, X3, 8);
+        x86_sse_shift(b, X86_PSRAW, X3, (uint8_t)(8 + x));
+        x86_sse_shift(b, X86_PSRAW, X1, (uint8_t)x);
+        byte_mask(b, X4);
+        x86_sse_rr(b, X86_PAND, X3, X4);
+        x86_sse_rr(b, X86_PANDN, X4, X1);
+        x86_sse_rr(b, X86_POR, X3, X4);
+        return X3;
+    }
+    if (x >= bits) {
+        x86_sse_rr(b, X86_PXOR, X1, X1);
+        return X1;
+    }
+    enum x86_sse_shift op = kind == IR_VOP_SHL ? op_shl[es] : op_shr[es];
+    x86_sse_shift(b, op, X1, (uint8_t)x);
+    if (es == 0) {
+        /* word shifts moved bits across bytes: mask each byte to what a
+         * byte shift keeps, (0xff << x) or (0xff >> x) */
+        all_ones(b, X3);
+        if (kind == IR_VOP_SHL) {
+            x86_sse_shift(b, X86_PSLLW, X3, (uint8_t)(8 + x));
+            x86_sse_shift(b, X86_PSRLW, X3, 8);
+        } else {
+            x86_sse_shift(b, X86_PSRLW, X3, (uint8_t)(8 + x));
+        }
+        x86_sse_rr(b, X86_PACKUSWB, X3, X3);
+        x86_sse_rr(b, X86_PAND, X1, X3);
+    }
+    return X1;
+}
+
+/* the lower (hi: upper) 64 bits of x widened in place to lanes of twice es */
+static void widen(struct x86_buf *b, int x, unsigned es, bool hi, bool sign, int tmp)
+{
+    static const unsigned lo_op[3] = { X86_PUNPCKLBW, X86_PUNPCKLWD, X86_PUNPCKLDQ };
+    static const unsigned hi_op[3] = { X86_PUNPCKHBW, X86_PUNPCKHWD, X86_PUNPCKHDQ };
+    unsigned op = hi ? hi_op[es] : lo_op[es];
+    if (!sign) {
+        x86_sse_rr(b, X86_PXOR, tmp, tmp);
+        x86_sse_rr(b, op, x, tmp);
+    } else if (es < 2) {
+        /* each element doubled, then the upper copy shifted down by sign */
+        x86_sse_rr(b, op, x, x);
+        x86_sse_shift(b, op_sar[es + 1], x, (uint8_t)(8u << es));
+    } else {
+        x86_sse_rr(b, X86_MOVDQA, tmp, x);
+        x86_sse_shift(b, X86_PSRAD, tmp, 31);
+        x86_sse_rr(b, op, x, tmp);
+    }
+}
+
+/* widening multiply of xmm1 and xmm2; -1: not inline */
+static int emit_mull(struct x86_buf *b, unsigned es, bool hi, bool sign)
+{
+    switch (es) {
+    case 0:     /* 8 x 8 bits fit the low 16 bits of a word product */
+        widen(b, X1, 0, hi, sign, X3);
+        widen(b, X2, 0, hi, sign, X3);
+        x86_sse_rr(b, X86_PMULLW, X1, X2);
+        return X1;
+    case 1:     /* low and high halves of all eight products, interleaved */
+        x86_sse_rr(b, X86_MOVDQA, X3, X1);
+        x86_sse_rr(b, X86_PMULLW, X1, X2);
+        x86_sse_rr(b, sign ? X86_PMULHW : X86_PMULHUW, X3, X2);
+        x86_sse_rr(b, hi ? X86_PUNPCKHWD : X86_PUNPCKLWD, X1, X3);
+        return X1;
+    case 2:     /* pmul(u)dq takes dwords 0 and 2 */
+        if (sign && !x86_sse.sse41)
+            return -1;
+        x86_sse_rri(b, X86_PSHUFD, X1, X1, hi ? 0xfa : 0x50);
+        x86_sse_rri(b, X86_PSHUFD, X2, X2, hi ? 0xfa : 0x50);
+        x86_sse_rr(b, sign ? X86_PMULDQ : X86_PMULUDQ, X1, X2);
+        return X1;
+    default:
+        return -1;
+    }
+}
+
+/* lane-wise multiply, low half of each product; -1: not inline */
+static int emit_mul(struct x86_buf *b, unsigned es)
+{
+    switch (es) {
+    case 0:     /* even bytes from word products, odd ones from the shifted */
+        x86_sse_rr(b, X86_MOVDQA, X3, X1);
+        x86_sse_rr(b, X86_MOVDQA, X4, X2);
+        x86_sse_rr(b, X86_PMULLW, X1, X2);
+        x86_sse_shift(b, X86_PSRLW, X3, 8);
+        x86_sse_shift(b, X86_PSRLW, X4, 8);
+        x86_sse_rr(b, X86_PMULLW, X3, X4);
+        x86_sse_shift(b, X86_PSLLW, X3, 8);
+        byte_mask(b, X5);
+        x86_sse_rr(b, X86_PAND, X1, X5);
+        x86_sse_rr(b, X86_POR, X1, X3);
+        return X1;
+    case 1:
+        x86_sse_rr(b, X86_PMULLW, X1, X2);
+        return X1;
+    case 2:
+        if (!x86_sse.sse41)
+            return -1;
+        x86_sse_rr(b, X86_PMULLD, X1, X2);
+        return X1;
+    default:
+        return -1;
+    }
+}
+
+/* pairwise add long of xmm1 plus xmm2: odd and even lanes extended by
+ * shifts within the wide lanes, then added; -1: not inline */
+static int emit_padal(struct x86_buf *b, unsigned es, bool sign)
+{
+    unsigned w = es + 1;
+    uint8_t bits = (uint8_t)(8u << es);
+    if (es >= 3 || (sign && w == 3))
+        return -1;
+    enum x86_sse_shift down = sign ? op_sar[w] : op_shr[w];
+    x86_sse_rr(b, X86_MOVDQA, X3, X1);
+    x86_sse_shift(b, down, X3, bits);
+    x86_sse_shift(b, op_shl[w], X1, bits);
+    x86_sse_shift(b, down, X1, bits);
+    x86_sse_rr(b, op_add[w], X1, X3);
+    x86_sse_rr(b, op_add[w], X1, X2);
+    return X1;
+}
+
 /* the whole op from xmm1 (a) and xmm2 (b) into a register; -1: not inline */
 static int emit_vop(struct x86_buf *b, const struct ir_insn *i)
 {
@@ -328,8 +474,24 @@ static int emit_vop(struct x86_buf *b, const struct ir_insn *i)
         x86_sse_rr(b, op_add[es + 1], X1, X2);
         narrow(b, es, X1, 8u << es);
         return X1;
+    case IR_VOP_XTLU: case IR_VOP_XTLS:
+        if (es > 2)
+            return -1;
+        widen(b, X1, es, x >> 8 & 1, kind == IR_VOP_XTLS, X3);
+        if (x & 0xff)
+            x86_sse_shift(b, op_shl[es + 1], X1, (uint8_t)(x & 0xff));
+        return X1;
+    case IR_VOP_MULLU: case IR_VOP_MULLS:
+        return emit_mull(b, es, x & 1, kind == IR_VOP_MULLS);
     default:
-        r = emit_lanewise(b, kind, es);
+        if (kind == IR_VOP_SHL || kind == IR_VOP_SHRU || kind == IR_VOP_SHRS)
+            r = emit_shift(b, kind, es, x);
+        else if (kind == IR_VOP_MUL)
+            r = emit_mul(b, es);
+        else if (kind == IR_VOP_PADALU || kind == IR_VOP_PADALS)
+            r = emit_padal(b, es, kind == IR_VOP_PADALS);
+        else
+            r = emit_lanewise(b, kind, es);
         if (r >= 0 && half)
             x86_sse_rr(b, X86_MOVQ_LD, r, r);
         return r;
@@ -424,7 +586,9 @@ static void cg_vop(struct cg *cg, const struct ir_insn *i)
     struct x86_buf *b = cg->b;
     vec_clobber(cg, i->imm);
     vload(cg, X1, ir_vsrc_a(i));
-    bool unary = (i->cond & IR_VF_KIND_MASK) == IR_VOP_SHRN;
+    unsigned kind = i->cond & IR_VF_KIND_MASK;
+    bool unary = kind == IR_VOP_SHRN || kind == IR_VOP_SHL || kind == IR_VOP_SHRU ||
+                 kind == IR_VOP_SHRS || kind == IR_VOP_XTLU || kind == IR_VOP_XTLS;
     if (i->cond & IR_VF_BZERO)
         x86_sse_rr(b, X86_PXOR, X2, X2);
     else if (!unary && ir_vsrc_b(i) == ir_vsrc_a(i))
