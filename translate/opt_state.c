@@ -91,14 +91,47 @@ static inline bool call_touches_regs(const struct ir_insn *i)
     return !(i->cond & IR_CALL_NO_REGS);
 }
 
+/*
+ * A 32-bit get_reg of the low half of a slot whose 64-bit value is known
+ * (a guest writing a 32-bit register result zero-extended, then reading it
+ * back as 32 bits): the value's own 32-bit source when it is a zext32 of
+ * one, else a trunc32 of it, in place of the get_reg.  The state is
+ * little-endian on every host we generate code for.  Returns true when the
+ * get_reg was renamed away, false when it was turned into a trunc32 (or
+ * left alone).
+ */
+static bool forward_low_half(struct ir_insn *i, struct slot_set *known, ir_temp *repl,
+                             const ir_temp *zext_src)
+{
+    for (unsigned k = 0; k < known->n; k++) {
+        const struct slot *s = &known->s[k];
+        if (s->off != i->imm || s->type != IR_I64)
+            continue;
+        if (zext_src[s->temp] != IR_NO_TEMP) {
+            repl[i->out] = zext_src[s->temp];
+            return true;
+        }
+        i->op = IR_trunc32;
+        i->in[0] = s->temp;
+        i->imm = 0;
+        slot_add(known, s->off, 4, IR_I32, i->out);
+        return false;
+    }
+    slot_add(known, i->imm, 4, IR_I32, i->out);
+    return false;
+}
+
 void opt_state_forward(struct ir_block *b)
 {
     ir_temp repl[IR_MAX_TEMPS];
+    ir_temp zext_src[IR_MAX_TEMPS];     /* t = zext32(zext_src[t]) in this block */
     struct slot_set known;
     uint32_t w = 0;
 
-    for (uint32_t t = 0; t < b->n_temps; t++)
+    for (uint32_t t = 0; t < b->n_temps; t++) {
         repl[t] = t;
+        zext_src[t] = IR_NO_TEMP;
+    }
     known.n = known.next_victim = 0;
 
     for (uint32_t r = 0; r < b->n_insns; r++) {
@@ -120,9 +153,17 @@ void opt_state_forward(struct ir_block *b)
             }
             if (hit)
                 continue;
+            if (i->type == IR_I32) {
+                if (forward_low_half(i, &known, repl, zext_src))
+                    continue;
+                break;
+            }
             slot_add(&known, i->imm, size, i->type, i->out);
             break;
         }
+        case IR_zext32:
+            zext_src[i->out] = i->in[0];
+            break;
         case IR_set_reg: {
             uint32_t size = opt_state_size(i);
             slot_forget_overlap(&known, i->imm, size);
