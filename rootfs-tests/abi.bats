@@ -108,3 +108,7 @@ compare() {
 @test "pthreads: mutex, condvar, atomics under contention, TLS, pthread_kill" {
     compare threads
 }
+
+@test "setegid/seteuid in a threaded program: glibc's signal 33 reaches every guest thread, all agree on the ids" {
+    compare thread_setxid
+}

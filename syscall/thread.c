@@ -9,7 +9,11 @@
  * thread, which only the libc can build.  That does not cost the guest any
  * signal: the host libc's internal real-time signals are only reserved by
  * its sigaction/sigprocmask wrappers, and every signal call here is a raw
- * syscall, so SIGRTMIN..SIGRTMAX reach the guest unchanged.
+ * syscall, so SIGRTMIN..SIGRTMAX reach the guest unchanged.  One exception
+ * is undone by hand: glibc's first pthread_create in a process installs its
+ * own handler for signal 33 (for setuid in threaded programs) over ours,
+ * which would hand the guest's 33 (its own glibc's setxid signal) to code
+ * that knows nothing of it (libc_signals_save/restore).
  *
  * Futex words, the set_tid_address word and robust lists are guest memory
  * at host addresses, so futex passes through.  CLONE_CHILD_CLEARTID is done
@@ -21,9 +25,14 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#ifdef __GLIBC__
+#include <sys/single_threaded.h>
+#endif
 
 #include "syscall/signal.h"
 #include "syscall/sys.h"
@@ -86,10 +95,48 @@ static void *thread_main(void *arg)
     return NULL;
 }
 
+/* the host signals glibc's NPTL takes for itself (SIGCANCEL, SIGSETXID) */
+#define LIBC_SIG_FIRST SIG_RTMIN
+#define LIBC_SIG_COUNT 2
+
+/* a host struct sigaction as the kernel reads and writes it (x86-64:
+ * handler, flags, restorer, mask) */
+struct libc_sig_saved {
+    uint64_t act[LIBC_SIG_COUNT][4];
+    bool saved;
+};
+
+/* glibc runs its one-time thread set-up (which takes signal 33) in the
+ * pthread_create of a process that is still single-threaded, so saving
+ * then cannot race with a guest rt_sigaction on another thread; a forked
+ * child that starts threads again is single-threaded again. */
+static void libc_signals_save(struct libc_sig_saved *s)
+{
+    s->saved = false;
+#ifdef __GLIBC__
+    if (!__libc_single_threaded)
+        return;
+    for (int i = 0; i < LIBC_SIG_COUNT; i++)
+        if (host_syscall6(SYS_rt_sigaction, LIBC_SIG_FIRST + i, 0, (uintptr_t)s->act[i], 8, 0,
+                          0))
+            return;
+    s->saved = true;
+#endif
+}
+
+static void libc_signals_restore(const struct libc_sig_saved *s)
+{
+    if (!s->saved)
+        return;
+    for (int i = 0; i < LIBC_SIG_COUNT; i++)
+        host_syscall6(SYS_rt_sigaction, LIBC_SIG_FIRST + i, (uintptr_t)s->act[i], 0, 8, 0, 0);
+}
+
 static int64_t thread_create(void *cpu, uint64_t flags, uint64_t newsp, uint64_t ptid,
                              uint64_t tls, uint64_t ctid)
 {
     struct thread_start st = { .flags = flags, .ptid = ptid, .ctid = ctid };
+    struct libc_sig_saved libc_sigs;
     pthread_attr_t attr;
     pthread_t th;
     uint64_t all = ~0ull;
@@ -114,7 +161,10 @@ static int64_t thread_create(void *cpu, uint64_t flags, uint64_t newsp, uint64_t
     pthread_attr_setstacksize(&attr, 1u << 20);
     /* the child starts with every host signal blocked until it is set up */
     host_syscall6(SYS_rt_sigprocmask, SIG_SETMASK, (uintptr_t)&all, 0, 8, 0, 0);
+    libc_signals_save(&libc_sigs);
     err = pthread_create(&th, &attr, thread_main, &st);
+    /* still blocked: a signal 33 that came meanwhile waits for our handler */
+    libc_signals_restore(&libc_sigs);
     sig_host_mask_sync(sys_self);
     pthread_attr_destroy(&attr);
     if (err) {
