@@ -62,7 +62,7 @@ void guest_cpu_loop(struct exec_ctx *ctx, const struct sig_arch *arch)
             guest_syscall(cpu, arch, pc, interrupt);
             break;
         case IR_TRAP_FLUSH_ICACHE:
-            exec_invalidate(0, UINT64_MAX);
+            exec_icache_sync();
             break;
         case IR_TRAP_INTERRUPT:
             break;

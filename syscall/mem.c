@@ -138,7 +138,12 @@ int64_t sys_mprotect(void *cpu, const uint64_t *a)
     if (mem_range_is_runner(a[0], PAGE_UP(a[1])))
         return -ENOMEM;
     r = host_syscall6(SYS_mprotect, a[0], a[1], prot_to_host(a[2]), 0, 0, 0);
-    if (r == 0)
+    /* A change of protection leaves the bytes as they were: code written
+     * while a page was writable is announced by IC IVAU or fence.i, as both
+     * architectures require, so a JIT flipping its code pages between RWX
+     * and RX (V8) costs no flush.  A page that can no longer be read must
+     * fault when run, so its translations go. */
+    if (r == 0 && !(a[2] & (PROT_READ | PROT_EXEC)))
         mem_invalidate(a[0], a[1]);
     return r;
 }

@@ -2,11 +2,16 @@
  * The code cache: translation blocks keyed by guest pc, their creation
  * (front-end -> optimiser -> interpreter or backend) and their invalidation.
  *
- * Invalidation drops the whole cache whenever a range overlaps any
- * translated code.  Guests invalidate rarely (fence.i, IC IVAU, munmap or
- * mprotect of code), and a full flush needs no bookkeeping of which chain
- * sites point into which block; [code_lo, code_hi) makes the common case
- * (a range with no code in it) a two-compare test.
+ * Invalidation drops the whole cache whenever a range overlaps a
+ * translated block: a full flush needs no bookkeeping of which chain sites
+ * point into which block.  Whether a range overlaps one must be exact, not
+ * a matter of pages: a JIT such as V8's writes new code next to code it
+ * runs and issues IC IVAU for every 64-byte line it wrote, thousands of
+ * times per second, and only the lines that held code we translated may
+ * cost a flush.  [code_lo, code_hi) answers the common case (a range far
+ * from any code) with two compares; an index of blocks by guest page
+ * (page_hash, a block being listed under its first and its last page)
+ * answers the rest.
  *
  * Threads (DESIGN decision 6).  Lookups take no lock: a block is fully
  * built before a release store publishes it at the head of its hash chain,
@@ -33,6 +38,11 @@
 #define TB_HASH_SIZE (1u << TB_HASH_BITS)
 
 static struct tb *tb_hash[TB_HASH_SIZE];
+/* bucket = guest page number mod PAGE_HASH_SIZE, so a block's two pages
+ * (it spans at most two) are in different buckets */
+#define CODE_PAGE_SHIFT 12
+#define PAGE_HASH_SIZE 4096u
+static struct tb *page_hash[PAGE_HASH_SIZE];
 static uint64_t code_lo = UINT64_MAX, code_hi;
 static unsigned tb_count;
 unsigned tb_flush_count;
@@ -139,6 +149,65 @@ bool tb_compile(struct tb *tb)
     return true;
 }
 
+/* ---- the index of blocks by guest page (under tb_lock) ---- */
+
+static unsigned page_bucket(uint64_t addr)
+{
+    return (unsigned)(addr >> CODE_PAGE_SHIFT) & (PAGE_HASH_SIZE - 1);
+}
+
+static uint64_t tb_last_byte(const struct tb *tb)
+{
+    return tb->pc + (tb->size ? tb->size - 1 : 0);
+}
+
+static void page_index_add(struct tb *tb)
+{
+    unsigned first = page_bucket(tb->pc), last = page_bucket(tb_last_byte(tb));
+    tb->page_next[0] = page_hash[first];
+    page_hash[first] = tb;
+    if (last != first) {
+        tb->page_next[1] = page_hash[last];
+        page_hash[last] = tb;
+    }
+}
+
+/* The link that continues bucket h's list after tb. */
+static struct tb *page_next(const struct tb *tb, unsigned h)
+{
+    return page_bucket(tb->pc) == h ? tb->page_next[0] : tb->page_next[1];
+}
+
+static bool bucket_overlaps(unsigned h, uint64_t start, uint64_t end)
+{
+    for (const struct tb *tb = page_hash[h]; tb; tb = page_next(tb, h))
+        if (tb->pc < end && tb->pc + tb->size > start)
+            return true;
+    return false;
+}
+
+/* Does a translated block overlap [start, end) (end > start)? */
+static bool code_overlaps(uint64_t start, uint64_t end)
+{
+    if (start >= code_hi || end <= code_lo)
+        return false;
+    if (start < code_lo)
+        start = code_lo;
+    if (end > code_hi)
+        end = code_hi;
+    uint64_t first = start >> CODE_PAGE_SHIFT, last = (end - 1) >> CODE_PAGE_SHIFT;
+    if (last - first >= PAGE_HASH_SIZE) {
+        for (unsigned h = 0; h < PAGE_HASH_SIZE; h++)
+            if (bucket_overlaps(h, start, end))
+                return true;
+        return false;
+    }
+    for (uint64_t p = first; p <= last; p++)
+        if (bucket_overlaps(page_bucket(p << CODE_PAGE_SHIFT), start, end))
+            return true;
+    return false;
+}
+
 /* Under tb_lock.  May fault reading guest code: exec_run then unlocks. */
 static struct tb *tb_translate_locked(const void *state, uint64_t pc)
 {
@@ -181,6 +250,7 @@ static struct tb *tb_translate_locked(const void *state, uint64_t pc)
     tb->hash_next = tb_hash[h];
     __atomic_store_n(&tb_hash[h], tb, __ATOMIC_RELEASE);
     tb_count++;
+    page_index_add(tb);
     if (pc < code_lo)
         code_lo = pc;
     if (pc + tb->size > code_hi)
@@ -239,6 +309,7 @@ void tb_cache_flush(void)
         }
         tb_hash[h] = NULL;
     }
+    memset(page_hash, 0, sizeof(page_hash));
     for (struct exec_ctx *c = ctx_list; c; c = c->next)
         jmp_cache_clear(c->jmp_cache);
     if (exec_config.tier != EXEC_TIER_INTERP)
@@ -278,9 +349,33 @@ void tb_cache_fork_child(struct exec_ctx *self)
 
 void exec_invalidate(uint64_t start, uint64_t end)
 {
+    if (end <= start)
+        return;
     pthread_mutex_lock(&tb_lock);
-    bool hit = start < code_hi && end > code_lo;
+    bool hit = code_overlaps(start, end);
     pthread_mutex_unlock(&tb_lock);
     if (hit)
         tb_cache_flush();
+}
+
+/* The lines this thread named since its last exec_icache_sync; lo > hi
+ * when none. */
+static __thread uint64_t icache_lo = UINT64_MAX, icache_hi;
+
+void exec_icache_note(uint64_t start, uint64_t end)
+{
+    if (start < icache_lo)
+        icache_lo = start;
+    if (end > icache_hi)
+        icache_hi = end;
+}
+
+void exec_icache_sync(void)
+{
+    if (icache_lo > icache_hi)
+        exec_invalidate(0, UINT64_MAX);
+    else
+        exec_invalidate(icache_lo, icache_hi);
+    icache_lo = UINT64_MAX;
+    icache_hi = 0;
 }

@@ -96,6 +96,9 @@ struct tb {
     uint32_t n_insns, n_temps;
     void *host_code;            /* NULL until compiled */
     struct tb *hash_next;
+    /* cache.c's index of code by guest page: the next block in the bucket
+     * of this block's first page [0] and of its last page [1] */
+    struct tb *page_next[2];
 };
 
 /* What a host fault on a guest thread interrupted (exec_ctx.phase):
@@ -138,6 +141,14 @@ unsigned exec_run(struct exec_ctx *ctx);
 void exec_fault_unwind(struct exec_ctx *ctx, uintptr_t host_pc, uintptr_t host_sp);
 /* Forget translations overlapping [start, end). */
 void exec_invalidate(uint64_t start, uint64_t end);
+/*
+ * Instruction-cache maintenance by address (aarch64's IC IVAU): note
+ * [start, end) on this thread; the IR_TRAP_FLUSH_ICACHE that follows calls
+ * exec_icache_sync, which forgets the translations of what was noted, or of
+ * everything when nothing was (riscv64's fence.i names no address).
+ */
+void exec_icache_note(uint64_t start, uint64_t end);
+void exec_icache_sync(void);
 
 /* the cold tier (interp.c) */
 uint64_t interp_run(void *state, const struct tb *tb);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "isa/aarch64/cpu.h"
+#include "translate/exec.h"
 
 #define FPCR_MASK (A64_FPCR_AHP | A64_FPCR_DN | A64_FPCR_FZ | 3u << 22 | A64_FPCR_FZ16)
 #define FPSR_MASK 0xf800009fu
@@ -43,6 +44,14 @@ A64_HELPER(a64_helper_counter)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The line is CTR_EL0.IminLine's (below): 64 bytes. */
+A64_HELPER(a64_helper_ic_ivau)
+{
+    uint64_t line = a0 & ~63ull;
+    exec_icache_note(line, line + 64);
+    return 0;
 }
 
 #define KEY(op0, op1, crn, crm, op2) \

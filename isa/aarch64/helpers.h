@@ -34,6 +34,7 @@ A64_HELPER(a64_helper_set_fpcr);
 A64_HELPER(a64_helper_get_fpsr);
 A64_HELPER(a64_helper_set_fpsr);
 A64_HELPER(a64_helper_counter);         /* CNTVCT_EL0 */
+A64_HELPER(a64_helper_ic_ivau);         /* a0 = address: note its line for the FLUSH_ICACHE trap */
 /* value of a constant system register (MRS key = insn<20:5>), false if unknown */
 bool a64_sysreg_const(unsigned key, uint64_t *value);
 #define A64_CNTFRQ 1000000000ull        /* counter ticks in nanoseconds */

@@ -101,7 +101,9 @@ static bool trans_sys(struct a64_dc *dc, uint32_t insn)
     case SYS_KEY(3, 7, 13, 1):  /* DC CVADP */
     case SYS_KEY(3, 7, 14, 1):  /* DC CIVAC */
         return true;            /* the host's caches are coherent */
-    case SYS_KEY(3, 7, 5, 1):   /* IC IVAU: let the loop drop translations, go on after */
+    case SYS_KEY(3, 7, 5, 1):   /* IC IVAU: the loop drops translations of the line, goes on after */
+        a64_call(dc, a64_helper_ic_ivau, IR_CALL_NO_REGS, a64_get_x(dc, rt, true), IR_NO_TEMP,
+                 IR_NO_TEMP, IR_NO_TEMP);
         a64_gen_trap(dc, IR_TRAP_FLUSH_ICACHE, dc->pc + 4);
         return true;
     default:
