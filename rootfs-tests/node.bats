@@ -2,9 +2,9 @@
 # Debian bookworm's arm64 nodejs (V8 with its JIT tiers, which write code,
 # flush the instruction cache with DC CVAU/IC IVAU and run it) under
 # runtime-aarch64 on rootfs-tests/node/jit.js: hot loops, deoptimisation,
-# irregexp, JSON, typed arrays, BigInt, promises.  Oracles: the host's own
-# node when there is one, and the guest node with --jitless (V8's
-# interpreter only).  The sysroot comes from Debian's packages
+# irregexp, JSON, typed arrays, BigInt, promises; and on node/wasm.js,
+# WebAssembly.  Oracles: the host's own node when there is one, and the
+# guest node with --jitless (V8's interpreter only; it has no WebAssembly).  The sysroot comes from Debian's packages
 # (rootfs-tests/abi2/debian-arm64.sh node), cached outside the clone.
 # Run from the repository root: bats --tap rootfs-tests/node.bats
 
@@ -31,6 +31,11 @@ guest_node() {
     (cd "$T" && timeout -k 5 300 "$BUILD/runtime-aarch64" -L "$ROOT" "$ROOT/usr/bin/node" "$@" "$JS")
 }
 
+# guest_node_js SCRIPT: the guest node on another script of rootfs-tests/node
+guest_node_js() {
+    (cd "$T" && timeout -k 5 300 "$BUILD/runtime-aarch64" -L "$ROOT" "$ROOT/usr/bin/node" "$1")
+}
+
 @test "arm64 node with its JIT prints what node --jitless prints under the same runner" {
     guest_node >"$T/jit.out"
     guest_node --jitless >"$T/jitless.out" 2>/dev/null
@@ -45,4 +50,14 @@ guest_node() {
     [ -s "$T/jit.out" ] || guest_node >"$T/jit.out"
     node "$JS" >"$T/native.out"
     diff -u "$T/native.out" "$T/jit.out"
+}
+
+@test "arm64 node runs WebAssembly (Liftoff and TurboFan code, out-of-bounds traps, memory.grow) as the host's native node does" {
+    command -v node >/dev/null || skip "no native node on this host to compare with (--jitless has no WebAssembly)"
+    local wasm=$PWD/rootfs-tests/node/wasm.js
+    guest_node_js "$wasm" >"$T/wasm.out"
+    node "$wasm" >"$T/wasm-native.out"
+    # the traps happened and were caught
+    grep -Eq '^wasm: [0-9]+ [1-9][0-9]* deadbeef 131072$' "$T/wasm.out"
+    diff -u "$T/wasm-native.out" "$T/wasm.out"
 }
