@@ -533,6 +533,14 @@ A64_HELPER(a64_helper_fp1)
 
 A64_HELPER(a64_helper_fcmp)
 {
+    /* no NaN and no FZ: an ordered comparison, which raises nothing */
+    if (!(((struct a64_cpu *)state)->fpcr & A64_FPCR_FZ) && ((a2 >> 8) & 3) <= FT_D) {
+        unsigned ft = (a2 >> 8) & 3;
+        if (ft == FT_D ? NOT_NAN_D(a0) && NOT_NAN_D(a1) : NOT_NAN_S(a0) && NOT_NAN_S(a1)) {
+            int c = cmp_num(a0, a1, ft);
+            return c == 0 ? A64_NZCV_Z | A64_NZCV_C : c < 0 ? A64_NZCV_N : A64_NZCV_C;
+        }
+    }
     struct fpenv e = env_begin(state);
     bool signal_all = a2 & 1;
     unsigned ft = (a2 >> 8) & 3;
@@ -638,6 +646,14 @@ static uint64_t convert_nan(struct fpenv *e, uint64_t v, unsigned from, unsigned
 
 A64_HELPER(a64_helper_fcvt)
 {
+    /* single <-> double on the fast path: widening is exact, narrowing is
+     * the host's conversion with its flags left in MXCSR */
+    if ((a1 == (FT_S | FT_D << 8) && NOT_NAN_S(a0)) ||
+        (a1 == (FT_D | FT_S << 8) && NOT_NAN_D(a0))) {
+        if (fast_ok(state))
+            return a1 == (FT_S | FT_D << 8) ? from_d((double)to_f(a0))
+                                              : from_f((float)to_d(a0));
+    }
     struct fpenv e = env_begin(state);
     unsigned from = a1 & 3, to = (a1 >> 8) & 3;
     uint64_t a = flush_in(&e, a0, from), r;
@@ -719,6 +735,13 @@ A64_HELPER(a64_helper_fp_to_int)
 /* FixedToFP: a1 = ftype | unsigned << 12 | 64-bit << 13 | fbits << 16 */
 A64_HELPER(a64_helper_int_to_fp)
 {
+    if (!(a1 & (127u << 16)) && (a1 & 3) <= FT_D && fast_ok(state)) {
+        bool u = (a1 >> 12) & 1, w64 = (a1 >> 13) & 1;
+        uint64_t v = w64 ? a0 : u ? (uint32_t)a0 : (uint64_t)(int64_t)(int32_t)a0;
+        if ((a1 & 3) == FT_D)
+            return from_d(u ? (double)v : (double)(int64_t)v);
+        return from_f(u ? (float)v : (float)(int64_t)v);
+    }
     struct fpenv e = env_begin(state);
     unsigned ft = a1 & 3, fbits = (a1 >> 16) & 127;
     bool is_unsigned = (a1 >> 12) & 1, is64 = (a1 >> 13) & 1;
