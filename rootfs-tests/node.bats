@@ -1,10 +1,12 @@
 #!/usr/bin/env bats
 # Debian bookworm's arm64 nodejs (V8 with its JIT tiers, which write code,
 # flush the instruction cache with DC CVAU/IC IVAU and run it) under
-# runtime-aarch64 on rootfs-tests/node/jit.js: hot loops, deoptimisation,
-# irregexp, JSON, typed arrays, BigInt, promises; and on node/wasm.js,
-# WebAssembly.  Oracles: the host's own node when there is one, and the
-# guest node with --jitless (V8's interpreter only; it has no WebAssembly).  The sysroot comes from Debian's packages
+# runtime-aarch64: rootfs-tests/node/jit.js (hot loops, deoptimisation,
+# irregexp, JSON, typed arrays, BigInt, promises), node/wasm.js
+# (WebAssembly) and node/threads.js (worker threads, each an isolate with
+# its own JIT, and the libuv pool).  Oracles: the host's own node when there
+# is one, and the guest node with --jitless (V8's interpreter only; it has
+# no WebAssembly).  The sysroot comes from Debian's packages
 # (rootfs-tests/abi2/debian-arm64.sh node), cached outside the clone.
 # Run from the repository root: bats --tap rootfs-tests/node.bats
 
@@ -60,4 +62,17 @@ guest_node_js() {
     # the traps happened and were caught
     grep -Eq '^wasm: [0-9]+ [1-9][0-9]* deadbeef 131072$' "$T/wasm.out"
     diff -u "$T/wasm-native.out" "$T/wasm.out"
+}
+
+@test "arm64 node with worker threads (several isolates compiling at once), the libuv pool (fs, zlib, crypto) and timers prints what --jitless and the host's node print" {
+    local js=$PWD/rootfs-tests/node/threads.js
+    guest_node_js "$js" >"$T/threads.out"
+    grep -q ' same as main$' "$T/threads.out"
+    [ "$(wc -l <"$T/threads.out")" -eq 5 ]
+    (cd "$T" && timeout -k 5 300 "$BUILD/runtime-aarch64" -L "$ROOT" "$ROOT/usr/bin/node" --jitless "$js") \
+        >"$T/threads-jitless.out" 2>/dev/null
+    diff -u "$T/threads-jitless.out" "$T/threads.out"
+    command -v node >/dev/null || return 0
+    node "$js" >"$T/threads-native.out"
+    diff -u "$T/threads-native.out" "$T/threads.out"
 }
