@@ -60,8 +60,10 @@ fi
 # bb_args NAME: the applet and arguments of a busybox workload
 bb_args() {
     case $1 in
-    bb-sha256sum) echo "sha256sum $OUT/bb-input.txt" ;;
-    bb-md5sum) echo "md5sum $OUT/bb-input.txt" ;;
+    # the hashes read the 7.5 MB input four times: one pass is over in
+    # 20 ms natively, which would time start-up rather than the hash
+    bb-sha256sum) echo "sha256sum $OUT/bb-input.txt $OUT/bb-input.txt $OUT/bb-input.txt $OUT/bb-input.txt" ;;
+    bb-md5sum) echo "md5sum $OUT/bb-input.txt $OUT/bb-input.txt $OUT/bb-input.txt $OUT/bb-input.txt" ;;
     bb-gzip) echo "gzip -9 -c $OUT/bb-input.txt" ;;
     bb-bzip2) echo "bzip2 -c $OUT/bb-input.txt" ;;
     bb-awk) echo "awk -f $OUT/bb-loop.awk" ;;
