@@ -166,6 +166,7 @@ compare() {
 @test "progs-a64: fp_compare: fcmp/fcmpe/fccmp/fccmpe/fcsel flags" { compare fp_compare; }
 @test "progs-a64: fp_convert: scalar fcvt*/scvtf/ucvtf, fixed point, half" { compare fp_convert; }
 @test "progs-a64: fp_fpcr: FPCR rounding modes, FZ, DN and FPSR flags" { compare fp_fpcr; }
+@test "progs-a64: fp_sigframe: FP flags in a signal frame, dropped at sigreturn, inherited by a new thread, per thread" { compare fp_sigframe; }
 @test "progs-a64: int_a64: A64 integer edge cases (div by zero, shifts, bit ops, flags)" { compare int_a64; }
 @test "progs-a64: lse_atomics: LSE, exclusives, acquire/release instructions" { compare lse_atomics; }
 @test "progs-a64: neon_across: NEON across-lanes reductions" { compare neon_across; }
