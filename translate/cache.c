@@ -163,6 +163,8 @@ static uint64_t tb_last_byte(const struct tb *tb)
 
 static void page_index_add(struct tb *tb)
 {
+    /* so that it spans at most two pages (blocks are at most 256 insns) */
+    assert(tb->size <= 1u << CODE_PAGE_SHIFT);
     unsigned first = page_bucket(tb->pc), last = page_bucket(tb_last_byte(tb));
     tb->page_next[0] = page_hash[first];
     page_hash[first] = tb;
