@@ -41,16 +41,7 @@ void guest_fault_raise(int sig, int code, uint64_t addr, const void *host_ret,
     struct sys_thread *t = sys_self;
     if (!t || !t->ctx)
         guest_fault_fatal(sig, 0, "signal %d (code %d, address 0x%" PRIx64 ")", sig, code, addr);
-    siginfo_t si;
-    memset(&si, 0, sizeof(si));
-    si.si_signo = sig;
-    si.si_code = code;
-    si.si_addr = (void *)(uintptr_t)addr;
-    /* forced, as the kernel forces a fault: a blocked or ignored one kills */
-    uint64_t old = sig_host_block_all();
-    sig_queue_push(t, &si, true);
-    sig_host_mask_restore(old);
-    *t->irq = 1;
+    sig_queue_fault(t, sig, code, addr);
     /* the return address points after the call: look up the call itself */
     exec_fault_unwind(t->ctx, (uintptr_t)host_ret - 1, (uintptr_t)host_sp);
     /* not in guest code after all: the runner's own bug */

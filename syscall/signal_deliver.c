@@ -205,18 +205,10 @@ bool signal_trap(void *cpu, int sig, int code, uint64_t addr)
 {
     struct sys_thread *t = sys_self;
     struct guest_sigaction act;
-    siginfo_t si;
 
     sig_action_get(sig, &act);
     if (act.handler <= 1 || (t->mask & SIG_BIT(sig)))
         return false;
-    memset(&si, 0, sizeof(si));
-    si.si_signo = sig;
-    si.si_code = code;
-    si.si_addr = (void *)(uintptr_t)addr;
-    uint64_t old = sig_host_block_all();
-    sig_queue_push(t, &si, true);
-    sig_host_mask_restore(old);
-    *t->irq = 1;
+    sig_queue_fault(t, sig, code, addr);
     return true;
 }

@@ -92,6 +92,20 @@ void sig_queue_push(struct sys_thread *t, const siginfo_t *si, bool forced)
     t->nq++;
 }
 
+void sig_queue_fault(struct sys_thread *t, int sig, int code, uint64_t addr)
+{
+    siginfo_t si;
+
+    memset(&si, 0, sizeof(si));
+    si.si_signo = sig;
+    si.si_code = code;
+    si.si_addr = (void *)(uintptr_t)addr;
+    uint64_t old = sig_host_block_all();
+    sig_queue_push(t, &si, true);
+    sig_host_mask_restore(old);
+    *t->irq = 1;
+}
+
 uint64_t sig_queue_bits(struct sys_thread *t)
 {
     uint64_t bits = 0;

@@ -36,26 +36,20 @@ static void print_bits(FILE *f, uint64_t v, const struct flag_name *names, size_
 static void print_open_flags(FILE *f, uint64_t v)
 {
     static const char *const acc[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
-    /* asm-generic (riscv64) values; arm64 swaps four of them */
-    struct flag_name names[] = {
+    /* asm-generic (riscv64) values; arm64 moves four of them.  O_TMPFILE
+     * includes O_DIRECTORY, so it comes first. */
+    const bool arm = sys_state.arm_open_flags;
+    const struct flag_name names[] = {
+        { arm ? 010040000 : 010200000, "O_TMPFILE" },
         { 0100, "O_CREAT" },       { 0200, "O_EXCL" },       { 0400, "O_NOCTTY" },
         { 01000, "O_TRUNC" },      { 02000, "O_APPEND" },    { 04000, "O_NONBLOCK" },
         { 04010000, "O_SYNC" },    { 010000, "O_DSYNC" },    { 020000, "O_ASYNC" },
-        { 040000, "O_DIRECT" },    { 0100000, "O_LARGEFILE" }, { 0200000, "O_DIRECTORY" },
-        { 0400000, "O_NOFOLLOW" }, { 01000000, "O_NOATIME" }, { 02000000, "O_CLOEXEC" },
-        { 010200000, "O_TMPFILE" }, { 010000000, "O_PATH" },
+        { arm ? 0200000 : 040000, "O_DIRECT" },
+        { arm ? 0400000 : 0100000, "O_LARGEFILE" },
+        { arm ? 040000 : 0200000, "O_DIRECTORY" },
+        { arm ? 0100000 : 0400000, "O_NOFOLLOW" },
+        { 01000000, "O_NOATIME" }, { 02000000, "O_CLOEXEC" }, { 010000000, "O_PATH" },
     };
-    if (sys_state.arm_open_flags) {
-        names[9].bit = 0200000;     /* O_DIRECT */
-        names[10].bit = 0400000;    /* O_LARGEFILE */
-        names[11].bit = 040000;     /* O_DIRECTORY */
-        names[12].bit = 0100000;    /* O_NOFOLLOW */
-        names[15].bit = 010040000;  /* O_TMPFILE = __O_TMPFILE | O_DIRECTORY */
-    }
-    /* O_TMPFILE includes O_DIRECTORY: test it first */
-    struct flag_name tmp = names[15];
-    memmove(&names[1], &names[0], 15 * sizeof(names[0]));
-    names[0] = tmp;
 
     fputs(acc[v & 3], f);
     v &= ~3ull;

@@ -61,6 +61,9 @@ uint64_t sig_queue_bits(struct sys_thread *t);
 /* remove and return the first queued signal deliverable under mask */
 bool sig_queue_take(struct sys_thread *t, uint64_t mask, struct sig_queued *out);
 void sig_queue_push(struct sys_thread *t, const siginfo_t *si, bool forced);
+/* Queue a synchronous fault (forced: blocked or ignored, it kills, as the
+ * kernel's force_sig) for t and raise its interrupt flag. */
+void sig_queue_fault(struct sys_thread *t, int sig, int code, uint64_t addr);
 /* end the process by sig with its default action (no return) */
 void sig_die(int sig) __attribute__((noreturn));
 
