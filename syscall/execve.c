@@ -270,7 +270,7 @@ static int exec_env_build(struct exec_vec *env, uint64_t genvp)
 static void exec_log_flush(void)
 {
     if (exec_log_enabled(LOG_STRACE))
-        fputc('\n', exec_config.log ? exec_config.log : stderr);
+        strace_line_end("\n");
     if (exec_config.log)
         fflush(exec_config.log);
 }

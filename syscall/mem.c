@@ -272,6 +272,16 @@ void mem_brk_reserved(uint64_t *lo, uint64_t *hi)
     pthread_mutex_unlock(&brk_lock);
 }
 
+void mem_fork_lock(void)
+{
+    pthread_mutex_lock(&brk_lock);
+}
+
+void mem_fork_unlock(void)
+{
+    pthread_mutex_unlock(&brk_lock);
+}
+
 int64_t sys_brk(void *cpu, const uint64_t *a)
 {
     uint64_t want = a[0], ret;

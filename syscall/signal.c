@@ -70,6 +70,16 @@ void signal_get_action(int sig, struct guest_sigaction *out)
     sig_action_get(sig, out);
 }
 
+void sig_fork_lock(void)
+{
+    pthread_mutex_lock(&sig_lock);
+}
+
+void sig_fork_unlock(void)
+{
+    pthread_mutex_unlock(&sig_lock);
+}
+
 void sig_action_reset(int sig)
 {
     pthread_mutex_lock(&sig_lock);

@@ -3,6 +3,7 @@
  * style of qemu-user, to the -D log.  Argument kinds come from the table.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -85,12 +86,58 @@ static void strace_value(FILE *f, char kind, uint64_t v)
     }
 }
 
+/*
+ * Each line is built in a per-thread buffer and written with one call when
+ * it is complete: a forked child, an exec'd runner and sibling threads all
+ * append to the same log, and a line written in pieces would be split by
+ * theirs.  A blocking call therefore shows when it returns.
+ */
+static __thread FILE *line;
+static __thread char *line_buf;
+static __thread size_t line_len;
+static __thread bool line_pending;
+
+static FILE *line_start(void)
+{
+    if (!line)
+        line = open_memstream(&line_buf, &line_len);
+    if (line)
+        rewind(line);
+    line_pending = line != NULL;
+    return line;
+}
+
+/* writes the pending line, if any, to the log */
+void strace_line_end(const char *tail)
+{
+    FILE *log = exec_config.log ? exec_config.log : stderr;
+
+    if (!line_pending)
+        return;
+    line_pending = false;
+    fputs(tail, line);
+    fflush(line);
+    fflush(log);
+    /* one write: with O_APPEND it lands whole */
+    for (size_t off = 0; off < line_len;) {
+        ssize_t n = write(fileno(log), line_buf + off, line_len - off);
+
+        if (n <= 0 && errno != EINTR)
+            break;
+        off += n > 0 ? (size_t)n : 0;
+    }
+    rewind(line);
+    fflush(line);
+}
+
 void strace_call(uint64_t nr, const uint64_t *a)
 {
-    FILE *f = exec_config.log ? exec_config.log : stderr;
+    FILE *f = line_start();
     const char *name = syscall_name(nr);
     const char *k = syscall_kinds(nr);
 
+    if (!f)
+        return;
     if (name)
         fprintf(f, "%d %s(", (int)getpid(), name);
     else
@@ -109,21 +156,22 @@ void strace_call(uint64_t nr, const uint64_t *a)
     fputc(')', f);
     /* exit never returns: end its line now */
     if (name && (!strcmp(name, "exit") || !strcmp(name, "exit_group")))
-        fputc('\n', f);
-    fflush(f);
+        strace_line_end("\n");
 }
 
 void strace_ret(uint64_t nr, int64_t ret)
 {
-    FILE *f = exec_config.log ? exec_config.log : stderr;
     const char *k = syscall_kinds(nr);
     const char *rk = k ? strchr(k, ':') : NULL;
 
+    /* after an exec that failed late the call line is out already */
+    if (!line_pending && !line_start())
+        return;
     if (ret < 0 && ret >= -4095)
-        strace_errno(f, (int)-ret);
+        strace_errno(line, (int)-ret);
     else if (rk && rk[1] == 'p')
-        fprintf(f, " = 0x%llx\n", (unsigned long long)ret);
+        fprintf(line, " = 0x%llx\n", (unsigned long long)ret);
     else
-        fprintf(f, " = %lld\n", (long long)ret);
-    fflush(f);
+        fprintf(line, " = %lld\n", (long long)ret);
+    strace_line_end("");
 }

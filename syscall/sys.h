@@ -102,6 +102,8 @@ int sys_log_fd(void);
 const char *syscall_kinds(uint64_t nr);
 void strace_call(uint64_t nr, const uint64_t *a);
 void strace_ret(uint64_t nr, int64_t ret);
+/* writes the pending -strace line with tail appended */
+void strace_line_end(const char *tail);
 
 /* mem.c */
 bool mem_range_is_runner(uint64_t addr, uint64_t len);
@@ -117,6 +119,12 @@ void vma_add(uint64_t lo, uint64_t hi);
 void vma_remove(uint64_t lo, uint64_t hi);
 /* a sorted copy of the set in *out (malloc'd, the caller frees); the count */
 size_t vma_snapshot(struct vma_range **out);
+/* the runner's locks are held across a fork (thread.c fork_clone): a lock
+ * taken by a thread the child does not have would never be released */
+void vma_fork_lock(void);
+void vma_fork_unlock(void);
+void mem_fork_lock(void);
+void mem_fork_unlock(void);
 /* The highest len bytes below top and at or above floor that touch no
  * range of the set; 0 when there is none. */
 uint64_t vma_gap_below(uint64_t top, uint64_t floor, uint64_t len);

@@ -26,6 +26,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -176,15 +177,56 @@ static int64_t thread_create(void *cpu, uint64_t flags, uint64_t newsp, uint64_t
     return st.tid;
 }
 
-/* fork-like clones: the cache and allocator locks must not be held by a
- * thread that will not exist in the child */
+/* what glibc's fork() does itself: the exit signal SIGCHLD and the tid words */
+static bool fork_by_libc(uint64_t flags)
+{
+    const uint64_t tids = CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_PARENT_SETTID;
+
+    return (flags & CSIGNAL) == SIGCHLD && !(flags & ~(uint64_t)(CSIGNAL | tids));
+}
+
+/*
+ * fork-like clones.  The child has only the forking thread, so no lock may
+ * be held by another one at the moment of the fork: the runner's own locks
+ * are taken here; the allocator's and stdio's are glibc fork()'s business,
+ * which is used whenever the flags allow (with a raw clone a python
+ * multiprocessing child hung in the log's fflush about one run in twenty;
+ * then only the log's own lock is taken here).  Host signals stay blocked
+ * meanwhile, since their handlers take some of these locks.
+ */
 static int64_t fork_clone(void *cpu, uint64_t flags, uint64_t newsp, uint64_t ptid,
                           uint64_t ctid)
 {
+    FILE *log = exec_config.log ? exec_config.log : stderr;
+    bool by_libc = fork_by_libc(flags);
+    uint64_t all = ~0ull, old;
     int64_t r;
 
+    host_syscall6(SYS_rt_sigprocmask, SIG_SETMASK, (uintptr_t)&all, (uintptr_t)&old, 8, 0, 0);
     tb_cache_fork_prepare();
-    r = host_syscall6(SYS_clone, flags, 0, ptid, ctid, 0, 0);
+    mem_fork_lock();
+    vma_fork_lock();
+    sig_fork_lock();
+    if (by_libc) {
+        r = fork();
+        if (r < 0)
+            r = -errno;
+        int tid = r ? (int)r : (int)host_syscall6(SYS_gettid, 0, 0, 0, 0, 0, 0);
+
+        if (r >= 0 && flags & CLONE_PARENT_SETTID)
+            __atomic_store_n((int *)(uintptr_t)ptid, tid, __ATOMIC_RELAXED);
+        if (r == 0 && flags & CLONE_CHILD_SETTID)
+            __atomic_store_n((int *)(uintptr_t)ctid, tid, __ATOMIC_RELAXED);
+        if (r == 0 && flags & CLONE_CHILD_CLEARTID)
+            host_syscall6(SYS_set_tid_address, ctid, 0, 0, 0, 0, 0);
+    } else {
+        flockfile(log);
+        r = host_syscall6(SYS_clone, flags, 0, ptid, ctid, 0, 0);
+        funlockfile(log);
+    }
+    sig_fork_unlock();
+    vma_fork_unlock();
+    mem_fork_unlock();
     if (r == 0) {
         tb_cache_fork_child(sys_self ? sys_self->ctx : NULL);
         /* a vfork child on a stack of its own (posix_spawn): the guest's
@@ -194,6 +236,7 @@ static int64_t fork_clone(void *cpu, uint64_t flags, uint64_t newsp, uint64_t pt
     } else {
         tb_cache_fork_parent();
     }
+    host_syscall6(SYS_rt_sigprocmask, SIG_SETMASK, (uintptr_t)&old, 0, 8, 0, 0);
     return r;
 }
 

@@ -70,6 +70,8 @@ void sig_die(int sig) __attribute__((noreturn));
 /* signal.c */
 struct guest_sigaction;
 void sig_action_get(int sig, struct guest_sigaction *out);
+void sig_fork_lock(void);
+void sig_fork_unlock(void);
 void sig_action_reset(int sig);     /* SA_RESETHAND */
 
 /* thread.c: the mask changed; wake the cpu loop if something queued is now deliverable */

@@ -6,9 +6,8 @@
  * qemu-user does with its page flags).
  *
  * A sorted array of disjoint, non-adjacent ranges under one mutex: guest
- * threads map and unmap concurrently.  A fork while another thread holds
- * the lock would leave the child's copy locked; mmap is short enough that
- * this is not guarded against.
+ * threads map and unmap concurrently.  A fork holds the lock (vma_fork_lock)
+ * so that the child never inherits it taken by a thread it does not have.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -114,6 +113,16 @@ void vma_remove(uint64_t lo, uint64_t hi)
     pthread_mutex_lock(&vma_lock);
     if (vma_reserve(vma_n + 1) == 0)
         vma_cut(lo, hi);
+    pthread_mutex_unlock(&vma_lock);
+}
+
+void vma_fork_lock(void)
+{
+    pthread_mutex_lock(&vma_lock);
+}
+
+void vma_fork_unlock(void)
+{
     pthread_mutex_unlock(&vma_lock);
 }
 

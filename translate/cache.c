@@ -331,10 +331,12 @@ void tb_cache_fork_prepare(void)
 {
     pthread_mutex_lock(&ctx_lock);
     pthread_mutex_lock(&tb_lock);
+    jit_fork_lock();
 }
 
 void tb_cache_fork_parent(void)
 {
+    jit_fork_unlock();
     pthread_mutex_unlock(&tb_lock);
     pthread_mutex_unlock(&ctx_lock);
 }
@@ -342,6 +344,7 @@ void tb_cache_fork_parent(void)
 /* Only the forking thread lives on in the child. */
 void tb_cache_fork_child(struct exec_ctx *self)
 {
+    jit_fork_unlock();
     pthread_mutex_init(&tb_lock, NULL);
     pthread_mutex_init(&ctx_lock, NULL);
     ctx_list = self;

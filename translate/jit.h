@@ -21,6 +21,9 @@ uint64_t jit_enter(void *state, void *code, struct jmp_cache_entry *jmp_cache);
 void jit_patch_chain(uint64_t site, void *code);
 /* Discard every compiled block (all chain sites go with them). */
 void jit_flush(void);
+/* held across a fork so that the child never inherits it taken */
+void jit_fork_lock(void);
+void jit_fork_unlock(void);
 /* -d out_asm: disassemble [code, code + size) with capstone */
 void jit_disas(FILE *f, const void *code, uint32_t size);
 /* The guest pc of the instruction whose generated code contains host_pc (the

@@ -254,6 +254,16 @@ void jit_flush(void)
     pthread_mutex_unlock(&jit.lock);
 }
 
+void jit_fork_lock(void)
+{
+    pthread_mutex_lock(&jit.lock);
+}
+
+void jit_fork_unlock(void)
+{
+    pthread_mutex_unlock(&jit.lock);
+}
+
 bool jit_guest_pc_of(const void *host_pc, uint64_t *guest_pc)
 {
     const uint8_t *h = host_pc;
