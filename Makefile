@@ -85,6 +85,18 @@ $(IMG_UNIT_SRCS:%.c=$(B)/%): $(B)/%: $(B)/%.o $(IMG_LIB_OBJS)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) -o $@ $^ $(IMG_LIBS)
 
+# ---- the monitor side of runtime-system: chardevs (sysemu/chardev/), HMP
+# (sysemu/monitor/), QMP (sysemu/qmp/); their unit tests sysemu/tests/test_*.c
+# link against these alone, with a fake machine behind sysemu/control.h ----
+MON_SRCS       := $(wildcard sysemu/chardev/*.c sysemu/monitor/*.c sysemu/qmp/*.c)
+MON_OBJS       := $(MON_SRCS:%.c=$(B)/%.o)
+MON_LIBS       := -ljansson -lpthread
+MON_UNIT_SRCS  := $(wildcard sysemu/tests/test_*.c)
+UNIT_BINS      += $(MON_UNIT_SRCS:%.c=$(B)/%)
+$(MON_UNIT_SRCS:%.c=$(B)/%): $(B)/%: $(B)/%.o $(MON_OBJS)
+	$(if $(Q),@echo "  LINK    $@")
+	$(Q)$(CC) -o $@ $^ $(MON_LIBS)
+
 # ---- guest test programs (rootfs-tests/progs/*.c): static -O2 per guest, plus native ----
 PROG_SRCS := $(wildcard rootfs-tests/progs/*.c)
 PROG_NAMES := $(PROG_SRCS:rootfs-tests/progs/%.c=%)
