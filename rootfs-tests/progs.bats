@@ -137,6 +137,7 @@ compare() {
     esac
     compare fork_exec
 }
+@test "fork_threads: 150 forks while four threads map, unmap, change dispositions, allocate and write; each child starts a thread" { compare fork_threads; }
 @test "hashes: sha256, crc32, adler32 vectors and 1 MiB buffer" { compare hashes; }
 @test "pthread_stress: 8 threads, 1M mutex/atomic/rwlock/condvar-queue operations, exact" { compare pthread_stress; }
 @test "selfmod: code rewritten in place, line by line, through a second mapping, across W^X flips, remaps and threads runs the new code" {

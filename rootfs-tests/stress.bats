@@ -4,7 +4,8 @@
 # exact; all 33 real-time signals blocked, queued, taken and caught in
 # order, static and dynamic builds (qemu-user, which keeps two of them for
 # itself, fails that one).  Outputs compared with the native x86-64 build
-# of the same source.
+# of the same source.  150 forks beside busy threads under -strace -D:
+# no child hangs on a lock, every line of the shared log whole.
 # Run from the repository root: bats --tap rootfs-tests/stress.bats
 
 setup_file() {
@@ -81,4 +82,35 @@ rt_signals() {
 
 @test "riscv64, dynamic (-L): all 33 real-time signals" {
     rt_signals riscv64 dyn
+}
+
+# fork_threads GUEST: rootfs-tests/progs/fork_threads.c (also in progs.bats)
+# 5 times with -strace -D: every thread and every child logs each call, so
+# the log's lock is nearly always taken by someone when a fork happens, and
+# each line of the shared log must come out whole
+fork_threads_traced() {
+    local g=$1 i
+    need "$g"
+    local prog=$BUILD/guest/$g/fork_threads
+    [ -x "$prog" ] || skip "$prog not built (make guest-progs)"
+    for i in 1 2 3 4 5; do
+        rm -f "$T/ft.log"
+        run timeout 120 "$BUILD/runtime-$g" -strace -D "$T/ft.log" "$prog"
+        echo "run $i: $output"
+        [ "$status" -eq 0 ]
+        [ "$output" = "children: 150 exited 7, 0 otherwise" ]
+        # 151 processes' lines: clone and exit_group of each child are there
+        [ "$(grep -cE '^[0-9]+ exit_group\(7\)$' "$T/ft.log")" -eq 150 ]
+        if grep -vE '^[0-9]+ [a-z_0-9]+\(.*\)( = .*)?$' "$T/ft.log" | head -5 | grep .; then
+            return 1
+        fi
+    done
+}
+
+@test "aarch64: 150 forks while four threads map, unmap, change dispositions and write, under -strace -D: no child hangs, every log line whole, 5 runs" {
+    fork_threads_traced aarch64
+}
+
+@test "riscv64: 150 forks while four threads map, unmap, change dispositions and write, under -strace -D: no child hangs, every log line whole, 5 runs" {
+    fork_threads_traced riscv64
 }
