@@ -52,6 +52,9 @@ struct machine_control {
     int (*block_list)(void *m, struct block_info *out, int max);
     /* `info mtree`: calls print once per line */
     void (*mtree)(void *m, void (*print)(void *opaque, const char *line), void *opaque);
+    /* `info network`: text like QEMU's (one line per NIC and its back-end); returns the
+     * length written or -1.  NULL when the machine does not report its network. */
+    int (*net_info)(void *m, char *buf, size_t n);
     const char *machine_name;   /* "pc", ... */
 };
 
