@@ -138,6 +138,12 @@ compare() {
     compare fork_exec
 }
 @test "fork_threads: 150 forks while four threads map, unmap, change dispositions, allocate and write; each child starts a thread" { compare fork_threads; }
+@test "amo_align: riscv64 LR/SC and AMOs at misaligned addresses raise SIGBUS BUS_ADRALN at the instruction, memory unchanged; plain ld/sd do not" {
+    case $(basename "${runner[0]}") in
+    qemu-*) skip "qemu-user 7.2 lets a misaligned SC without a reservation fail quietly" ;;
+    esac
+    compare amo_align
+}
 @test "hashes: sha256, crc32, adler32 vectors and 1 MiB buffer" { compare hashes; }
 @test "pthread_stress: 8 threads, 1M mutex/atomic/rwlock/condvar-queue operations, exact" { compare pthread_stress; }
 @test "selfmod: code rewritten in place, line by line, through a second mapping, across W^X flips, remaps and threads runs the new code" {

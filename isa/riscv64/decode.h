@@ -160,6 +160,9 @@ bool rv_trans_fp(struct rv_dc *dc, uint32_t insn, const struct rv_pattern *p);
 
 /* helpers-int.c: called from generated code (ir_helper_fn signature) */
 uint64_t rv_helper_lr(void *state, uint64_t addr, uint64_t size, uint64_t a2, uint64_t a3);
+/* SIGBUS unless addr is a multiple of bytes */
+uint64_t rv_helper_check_align(void *state, uint64_t addr, uint64_t bytes, uint64_t a2,
+                               uint64_t a3);
 uint64_t rv_helper_sc(void *state, uint64_t addr, uint64_t val, uint64_t size, uint64_t a3);
 uint64_t rv_helper_csr_fp(void *state, uint64_t csr, uint64_t val, uint64_t op, uint64_t a3);
 uint64_t rv_helper_counter(void *state, uint64_t csr, uint64_t a1, uint64_t a2, uint64_t a3);

@@ -7,7 +7,31 @@
 #include "isa/riscv64/decode.h"
 #include "isa/riscv64/helpers-fp.h"
 
+#include <signal.h>
 #include <time.h>
+
+#include "syscall/guest_fault.h"
+
+/*
+ * LR, SC and the AMOs need naturally aligned addresses (the A extension:
+ * otherwise an address-misaligned or access fault), and Linux does not
+ * emulate misaligned atomics as it does plain loads and stores: the
+ * program gets SIGBUS, BUS_ADRALN, at the instruction, memory unchanged.
+ * x86 would perform them, so it is checked here.
+ */
+#define CHECK_ALIGN(addr, bytes)                                                      \
+    do {                                                                              \
+        if ((addr) & ((bytes) - 1))                                                   \
+            guest_fault_raise(SIGBUS, BUS_ADRALN, addr, __builtin_return_address(0),  \
+                              __builtin_frame_address(0));                            \
+    } while (0)
+
+uint64_t rv_helper_check_align(void *state, uint64_t addr, uint64_t bytes, uint64_t a2,
+                               uint64_t a3)
+{
+    CHECK_ALIGN(addr, bytes);
+    return 0;
+}
 
 /*
  * LR records the address and the loaded value; SC succeeds when memory still
@@ -22,6 +46,7 @@ uint64_t rv_helper_lr(void *state, uint64_t addr, uint64_t size, uint64_t a2, ui
     void *host = (void *)(exec_config.guest_base + (uintptr_t)addr);
     uint64_t v;
 
+    CHECK_ALIGN(addr, size == IR_MEM_32 ? 4u : 8u);
     if (size == IR_MEM_32)
         v = (uint64_t)(int64_t)__atomic_load_n((int32_t *)host, __ATOMIC_SEQ_CST);
     else
@@ -38,6 +63,7 @@ uint64_t rv_helper_sc(void *state, uint64_t addr, uint64_t val, uint64_t size, u
     void *host = (void *)(exec_config.guest_base + (uintptr_t)addr);
     bool ok = false;
 
+    CHECK_ALIGN(addr, size == IR_MEM_32 ? 4u : 8u);
     if (cpu->res_addr == addr) {
         if (size == IR_MEM_32) {
             uint32_t expected = (uint32_t)cpu->res_val;
