@@ -91,15 +91,10 @@ int chardev_attach(struct chardev *c, chardev_read_fn *on_read, chardev_event_fn
         return -1;
     int i = c->fe_count++;
     c->fe[i] = (struct chardev_fe){ on_read, on_event, opaque };
-    /* the last front-end to attach gets the input first, as QEMU does for
-     * -serial mon:stdio where the serial port attaches after the monitor */
-    if (c->mux && i > 0 && c->fe[c->focus].on_event)
-        c->fe[c->focus].on_event(c->fe[c->focus].opaque, CHARDEV_FOCUS_OUT);
-    c->focus = i;
+    /* the first front-end keeps the input until Ctrl-A c: attach the
+     * serial port before the monitor for -serial mon:stdio, as in QEMU */
     if (c->connected && on_event)
         on_event(opaque, CHARDEV_OPENED);
-    if (c->mux && on_event)
-        on_event(opaque, CHARDEV_FOCUS_IN);
     return i;
 }
 

@@ -105,7 +105,7 @@ const char *chardev_pty_name(struct chardev *c);
 /* what Ctrl-A x does; the machine sets it to a clean quit; default: exit(0) */
 void chardev_set_quit_hook(void (*fn)(void));
 void chardev_quit(void);
-/* move the input to the next front-end (Ctrl-A c) */
+/* move the input to the next front-end (Ctrl-A c); the first attached has it at first */
 void chardev_mux_switch(struct chardev *c);
 
 /* ---- the terminal (stdio.c) ---- */
