@@ -87,8 +87,9 @@ $(IMG_UNIT_SRCS:%.c=$(B)/%): $(B)/%: $(B)/%.o $(IMG_LIB_OBJS)
 
 # ---- the monitor side of runtime-system: chardevs (sysemu/chardev/), HMP
 # (sysemu/monitor/), QMP (sysemu/qmp/); their unit tests sysemu/tests/test_*.c
-# link against these alone, with a fake machine behind sysemu/control.h ----
-MON_SRCS       := $(wildcard sysemu/chardev/*.c sysemu/monitor/*.c sysemu/qmp/*.c)
+# link against these and the event table alone, with a fake machine behind
+# sysemu/control.h ----
+MON_SRCS       := $(wildcard sysemu/chardev/*.c sysemu/monitor/*.c sysemu/qmp/*.c) sysemu/event.c
 MON_OBJS       := $(MON_SRCS:%.c=$(B)/%.o)
 MON_LIBS       := -ljansson -lpthread
 MON_UNIT_SRCS  := $(wildcard sysemu/tests/test_*.c)

@@ -2,7 +2,8 @@
  * A fake machine behind sysemu/control.h for the monitor and QMP tests: two
  * CPUs, one disk, a memory map, and the events a real machine raises for
  * each order (STOP, RESUME, RESET, POWERDOWN, SHUTDOWN) -- so the tests see
- * what the monitor side does with them, not what a board does.
+ * what the monitor side does with them, not what a board does.  Events go
+ * through the machine's own listener table (sysemu/event.c).
  */
 #ifndef SYSEMU_TESTS_FAKE_MACHINE_H
 #define SYSEMU_TESTS_FAKE_MACHINE_H
@@ -16,27 +17,6 @@ struct fake {
     const char *status;
     int stops, conts, resets, powerdowns, quits;
 };
-
-static struct {
-    machine_event_fn *fn;
-    void *opaque;
-} listeners[MACHINE_EVENT_LISTENERS];
-static int n_listeners;
-
-int machine_event_listen(machine_event_fn *fn, void *opaque)
-{
-    if (n_listeners == MACHINE_EVENT_LISTENERS)
-        return -1;
-    listeners[n_listeners].fn = fn;
-    listeners[n_listeners++].opaque = opaque;
-    return 0;
-}
-
-void machine_event(const char *name, const char *data_json)
-{
-    for (int i = 0; i < n_listeners; i++)
-        listeners[i].fn(listeners[i].opaque, name, data_json);
-}
 
 static const char *fake_status(void *m)
 {
