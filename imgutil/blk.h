@@ -54,6 +54,12 @@ struct blk_create_opts {
     int compression_type;       /* 0 zlib, 1 zstd */
     enum blk_prealloc prealloc;
     int refcount_bits;          /* 0: 16 */
+    bool prealloc_set;          /* preallocation= was given */
+    /* vpc: subformat=fixed, force_size=on; vdi: static=on (the *_set flags
+     * say the option was given, for create's "Formatting" line) */
+    bool vpc_fixed, vpc_fixed_set;
+    bool force_size, force_size_set;
+    bool vdi_static;
 };
 
 struct blk_snapshot {
@@ -146,6 +152,8 @@ struct blk_dev {
 const struct blk_driver *blk_driver_find(const char *name);
 extern const struct blk_driver blk_raw_driver;
 extern const struct blk_driver blk_qcow2_driver;
+extern const struct blk_driver blk_vpc_driver;
+extern const struct blk_driver blk_vdi_driver;
 
 /* Probe fmt when NULL; open the backing chain unless BLK_O_NO_BACKING. */
 struct blk_dev *blk_open(const char *filename, const char *fmt, int flags,

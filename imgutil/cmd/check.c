@@ -3,6 +3,7 @@
  * with the re-check after repair, and its exit codes: 0 clean, 1 check
  * failed, 2 corruptions, 3 only leaks, 63 format without checks.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <string.h>
@@ -118,6 +119,12 @@ int cmd_check(int argc, char **argv)
     }
     struct blk_check_result r;
     int ret = bs->drv->check(bs, &r, fix);
+    if (ret == -ENOTSUP) {
+        /* a format that checks but cannot repair (vdi), as qemu-img says it */
+        img_error(filename, "This image format does not support checks");
+        blk_close(bs);
+        return 63;
+    }
     if (ret == 0 && (r.corruptions_fixed || r.leaks_fixed)) {
         if (!json && !quiet)
             printf("The following inconsistencies were found and repaired:\n\n"

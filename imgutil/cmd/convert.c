@@ -436,8 +436,11 @@ int cmd_convert(int argc, char **argv)
     cv.zero_write = no_create || o.backing_file;
     cv.alloc_zeroes = sparse == 0;
     cv.ooo = ooo;
-    cv.cs = cv.dst->drv->cluster_size ? cv.dst->drv->cluster_size(cv.dst) : 4096;
-    cv.granule = sparse ? (sparse > cv.cs || !cv.dst->drv->cluster_size ? sparse : cv.cs) : 1;
+    cv.cs = cv.dst->drv->cluster_size ? cv.dst->drv->cluster_size(cv.dst) : 0;
+    bool clustered = cv.cs != 0;
+    if (!cv.cs)
+        cv.cs = 4096;
+    cv.granule = sparse ? (sparse > cv.cs || !clustered ? sparse : cv.cs) : 1;
     if (compress && !cv.dst->drv->compress) {
         img_error(cv.dst_name, "Compression not supported for this file format");
         goto out;

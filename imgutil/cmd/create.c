@@ -9,6 +9,8 @@
 
 #include "imgutil/cmd/cmd.h"
 
+static const char *const prealloc_names[] = { "off", "metadata", "falloc", "full" };
+
 int cmd_create(int argc, char **argv)
 {
     const char *fmt = "raw", *optlist = NULL;
@@ -135,6 +137,18 @@ int cmd_create(int argc, char **argv)
                    o.backing_file ? " backing_file=" : "", o.backing_file ? o.backing_file : "",
                    o.backing_fmt ? " backing_fmt=" : "", o.backing_fmt ? o.backing_fmt : "",
                    o.lazy_refcounts ? "on" : "off", o.refcount_bits ? o.refcount_bits : 16);
+        else if (!strcmp(fmt, "vpc"))
+            printf("Formatting '%s', fmt=vpc size=%" PRIu64 "%s%s%s%s%s%s\n", filename, o.size,
+                   o.vpc_fixed_set ? " subformat=" : "",
+                   o.vpc_fixed_set ? (o.vpc_fixed ? "fixed" : "dynamic") : "",
+                   o.force_size_set ? " force_size=" : "",
+                   o.force_size_set ? (o.force_size ? "on" : "off") : "",
+                   o.prealloc_set ? " preallocation=" : "",
+                   o.prealloc_set ? prealloc_names[o.prealloc] : "");
+        else if (!strcmp(fmt, "vdi"))
+            printf("Formatting '%s', fmt=vdi size=%" PRIu64 " static=%s%s%s\n", filename, o.size,
+                   o.vdi_static ? "on" : "off", o.prealloc_set ? " preallocation=" : "",
+                   o.prealloc_set ? prealloc_names[o.prealloc] : "");
         else
             printf("Formatting '%s', fmt=%s size=%" PRIu64 "\n", filename, fmt, o.size);
         fflush(stdout);

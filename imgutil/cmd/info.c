@@ -51,7 +51,8 @@ static void info_json(struct blk_dev *bs, const char *ind)
     printf("%s    \"filename\": ", ind);
     img_json_str(stdout, bs->filename);
     printf(",\n");
-    if (bs->drv->cluster_size)
+    /* 0: the format has clusters but this image does not (fixed VHD) */
+    if (bs->drv->cluster_size && bs->drv->cluster_size(bs))
         printf("%s    \"cluster-size\": %" PRIu64 ",\n", ind, bs->drv->cluster_size(bs));
     printf("%s    \"format\": \"%s\",\n", ind, bs->drv->name);
     printf("%s    \"actual-size\": %" PRIu64 ",\n", ind, blk_allocated_size(bs));
@@ -90,7 +91,7 @@ static void info_human(struct blk_dev *bs)
     img_size_str(bs->size, s1, sizeof(s1));
     img_size_str(blk_allocated_size(bs), s2, sizeof(s2));
     printf("virtual size: %s (%" PRIu64 " bytes)\ndisk size: %s\n", s1, bs->size, s2);
-    if (bs->drv->cluster_size)
+    if (bs->drv->cluster_size && bs->drv->cluster_size(bs))
         printf("cluster_size: %" PRIu64 "\n", bs->drv->cluster_size(bs));
     if (bs->backing_file) {
         if (strcmp(bs->backing_file, bs->full_backing))

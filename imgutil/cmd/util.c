@@ -109,6 +109,19 @@ void img_opts_help(const char *fmt)
                "  preallocation=<str>    - Preallocation mode (allowed values: off, metadata, falloc, full)\n"
                "  refcount_bits=<num>    - Width of a reference count entry in bits\n"
                "  size=<size>            - Virtual disk size\n");
+    } else if (!strcmp(fmt, "vpc")) {
+        printf("Supported vpc options:\n"
+               "  force_size=<bool (on/off)> - Force disk size calculation to use the actual "
+               "size specified, rather than using the nearest CHS-based calculation\n"
+               "  preallocation=<str>    - Preallocation mode (allowed values: off, falloc, full)\n"
+               "  size=<size>            - Virtual disk size\n"
+               "  subformat=<str>        - Type of virtual hard disk format. Supported formats "
+               "are {dynamic (default) | fixed} \n");
+    } else if (!strcmp(fmt, "vdi")) {
+        printf("Supported vdi options:\n"
+               "  preallocation=<str>    - Preallocation mode (allowed values: off, falloc, full)\n"
+               "  size=<size>            - Virtual disk size\n"
+               "  static=<bool (on/off)> - VDI static (pre-allocated) image\n");
     } else {
         printf("Supported raw options:\n"
                "  preallocation=<str>    - Preallocation mode (allowed values: off, falloc, full)\n"
@@ -122,6 +135,7 @@ bool img_parse_create_opts(const char *list, struct blk_create_opts *o, const ch
         return true;
     char *copy = strdup(list), *save = NULL;
     bool qcow2 = !strcmp(fmt, "qcow2");
+    bool vpc = !strcmp(fmt, "vpc"), vdi = !strcmp(fmt, "vdi");
     bool ok = true;
     for (char *kv = strtok_r(copy, ",", &save); kv && ok; kv = strtok_r(NULL, ",", &save)) {
         char *v = strchr(kv, '=');
@@ -140,8 +154,26 @@ bool img_parse_create_opts(const char *list, struct blk_create_opts *o, const ch
         } else if (!strcmp(kv, "preallocation")) {
             ok = img_parse_prealloc(v, &o->prealloc) &&
                  (qcow2 || o->prealloc != BLK_PREALLOC_METADATA);
+            o->prealloc_set = ok;
             if (!ok)
                 img_error(NULL, "Parameter 'preallocation' does not accept value '%s'", v);
+        } else if (vpc && !strcmp(kv, "subformat")) {
+            ok = !strcmp(v, "dynamic") || !strcmp(v, "fixed");
+            o->vpc_fixed = !strcmp(v, "fixed");
+            o->vpc_fixed_set = ok;
+            if (!ok)
+                img_error(NULL, "Parameter 'subformat' does not accept value '%s'", v);
+        } else if (vpc && !strcmp(kv, "force_size")) {
+            ok = parse_bool(v, &b);
+            o->force_size = b;
+            o->force_size_set = ok;
+            if (!ok)
+                img_error(NULL, "Parameter 'force_size' expects 'on' or 'off'");
+        } else if (vdi && !strcmp(kv, "static")) {
+            ok = parse_bool(v, &b);
+            o->vdi_static = b;
+            if (!ok)
+                img_error(NULL, "Parameter 'static' expects 'on' or 'off'");
         } else if (qcow2 && !strcmp(kv, "backing_file")) {
             o->backing_file = strdup(v);
         } else if (qcow2 && !strcmp(kv, "backing_fmt")) {
