@@ -275,7 +275,7 @@ one_line_error() {
     make_pattern big.raw $((24 * 1024 * 1024))
     head -c $((6 * 1024 * 1024)) /dev/urandom | dd of=big.raw bs=1M seek=4 conv=notrunc status=none
     for f in vpc vdi; do
-        for delay in 0.02 0.05 0.1 0.2; do
+        for delay in 0.005 0.01 0.02 0.03 0.045; do
             rm -f k.img k.raw
             $R create -q -f $f k.img 24M
             $R convert -n -f raw -O $f big.raw k.img & pid=$!
