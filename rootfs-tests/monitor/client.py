@@ -5,6 +5,8 @@
       exec NAME [ARGS_JSON]  send {"execute": NAME, "arguments": ARGS, "id": N};
                              print "return JSON" or "error CLASS: DESC"
       raw TEXT               send TEXT as is; print the answer the same way
+      send TEXT              send TEXT as is, wait for nothing
+      answer                 print the next answer
       event NAME             wait for event NAME (events are queued as they
                              arrive, in order); print "event NAME DATA_JSON"
       events                 print the names of the events queued so far
@@ -123,6 +125,11 @@ def qmp(path, steps):
         elif op == "raw":
             c.send(steps[i])
             i += 1
+            show(answer(), None)
+        elif op == "send":
+            c.send(steps[i])
+            i += 1
+        elif op == "answer":
             show(answer(), None)
         elif op == "event":
             name = steps[i]
