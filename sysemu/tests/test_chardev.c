@@ -167,6 +167,44 @@ static void test_unix_server(void)
     ok(access(path, F_OK) != 0, "closing the server removes its socket file");
 }
 
+/* without wait=off the server blocks in open until the first client comes */
+static void test_unix_wait(void)
+{
+    char err[256], path[100], spec[200], buf[64];
+    snprintf(path, sizeof(path), "%s/wait.sock", tmpdir);
+    snprintf(spec, sizeof(spec), "unix:%s,server", path);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = -1;
+        for (int i = 0; i < 200 && fd < 0; i++) {
+            usleep(10000);
+            fd = connect_unix(path);
+        }
+        read_some(fd, buf, sizeof(buf));
+        _exit(strcmp(buf, "first") != 0);
+    }
+    int saved = dup(2), devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 2);   /* the "waiting for connection" line */
+    struct chardev *c = chardev_open(spec, "qmp0", &lp.loop, err, sizeof(err));
+    dup2(saved, 2);
+    close(saved);
+    close(devnull);
+    struct fe_log log = { 0 };
+    if (c) {
+        chardev_attach(c, fe_read, fe_event, &log);
+        chardev_write(c, "first", 5);
+    }
+    int st = -1;
+    waitpid(pid, &st, 0);
+    ok(c && log.opened == 1 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+       "unix server without wait=off: open returns with the first client connected");
+    chardev_close(c);
+    snprintf(spec, sizeof(spec), "unix:%s,server,nowait", path);
+    c = chardev_open(spec, "qmp0", &lp.loop, err, sizeof(err));
+    ok(c != NULL, "the older ',nowait' spelling is accepted");
+    chardev_close(c);
+}
+
 static void test_unix_client(void)
 {
     char err[256], path[100], spec[200], buf[64];
@@ -353,6 +391,7 @@ int main(void)
     chardev_poll_init(&lp);
     test_specs();
     test_unix_server();
+    test_unix_wait();
     test_unix_client();
     test_pty();
     test_mux();
