@@ -21,6 +21,7 @@
 
 static const struct blk_driver *const blk_drivers[] = {
     &blk_qcow2_driver,
+    &blk_vmdk_driver,
     &blk_vpc_driver,
     &blk_vdi_driver,
     &blk_raw_driver,
@@ -293,6 +294,8 @@ int blk_create(const struct blk_driver *drv, const char *filename,
 
 uint64_t blk_allocated_size(struct blk_dev *bs)
 {
+    if (bs->drv->allocated_size)
+        return bs->drv->allocated_size(bs);
     struct stat st;
     if (fstat(bs->fd, &st) < 0)
         return 0;

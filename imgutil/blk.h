@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define BLK_ERR_LEN 512
 
@@ -54,6 +55,18 @@ struct blk_create_opts {
     int compression_type;       /* 0 zlib, 1 zstd */
     enum blk_prealloc prealloc;
     int refcount_bits;          /* 0: 16 */
+    /* vmdk: subformat=, adapter_type=, hwversion=, toolsversion=, compat6=,
+     * zeroed_grain= (NULL / false: not given) */
+    struct {
+        const char *subformat, *adapter_type, *hwversion, *toolsversion;
+        bool compat6, zeroed_grain, compat6_set, zeroed_grain_set;
+    } vmdk;
+    /* vhdx: subformat=fixed, block_size=, log_size= (0: default),
+     * block_state_zero= */
+    struct {
+        bool fixed, subformat_set, block_state_zero, block_state_zero_set;
+        uint64_t block_size, log_size;
+    } vhdx;
     bool prealloc_set;          /* preallocation= was given */
     /* vpc: subformat=fixed, force_size=on; vdi: static=on (the *_set flags
      * say the option was given, for create's "Formatting" line) */
@@ -130,6 +143,11 @@ struct blk_driver {
     /* does the format keep a backing file name / is the image dirty */
     bool supports_backing;
     bool (*is_dirty)(struct blk_dev *bs);
+    /* format-specific data for `info` with nested members (members at
+     * indent ind, one a line; the JSON form without a trailing newline) */
+    void (*info_specific)(struct blk_dev *bs, FILE *f, const char *ind, bool json);
+    /* host bytes of every file of the image (formats with extent files) */
+    uint64_t (*allocated_size)(struct blk_dev *bs);
 };
 
 struct blk_dev {
@@ -152,6 +170,8 @@ struct blk_dev {
 const struct blk_driver *blk_driver_find(const char *name);
 extern const struct blk_driver blk_raw_driver;
 extern const struct blk_driver blk_qcow2_driver;
+extern const struct blk_driver blk_vmdk_driver;
+extern const struct blk_driver blk_vhdx_driver;
 extern const struct blk_driver blk_vpc_driver;
 extern const struct blk_driver blk_vdi_driver;
 

@@ -35,6 +35,13 @@ bool img_parse_prealloc(const char *v, enum blk_prealloc *p);
 bool img_opts_is_help(const char *list);
 void img_opts_help(const char *fmt);
 void img_json_str(FILE *f, const char *s);
+/* vmdk and vhdx (opts_vmdk_vhdx.c): one -o option (false: not theirs; *ok
+ * false after printing the error), -o help, the "Formatting" line */
+bool img_vmdk_vhdx_opt(const char *fmt, const char *k, const char *v,
+                       struct blk_create_opts *o, bool *ok);
+bool img_vmdk_vhdx_help(const char *fmt);
+bool img_vmdk_vhdx_create_line(const char *filename, const char *fmt,
+                               const struct blk_create_opts *o);
 
 struct img_progress {
     bool on;

@@ -128,7 +128,9 @@ int cmd_create(int argc, char **argv)
     }
     /* after the checks, so a refused option is one error line only */
     if (!quiet) {
-        if (!strcmp(fmt, "qcow2"))
+        if (img_vmdk_vhdx_create_line(filename, fmt, &o))
+            ;
+        else if (!strcmp(fmt, "qcow2"))
             printf("Formatting '%s', fmt=qcow2 cluster_size=%u extended_l2=%s "
                    "compression_type=%s size=%" PRIu64 "%s%s%s%s lazy_refcounts=%s "
                    "refcount_bits=%d\n", filename,

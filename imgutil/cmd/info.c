@@ -56,7 +56,15 @@ static void info_json(struct blk_dev *bs, const char *ind)
         printf("%s    \"cluster-size\": %" PRIu64 ",\n", ind, bs->drv->cluster_size(bs));
     printf("%s    \"format\": \"%s\",\n", ind, bs->drv->name);
     printf("%s    \"actual-size\": %" PRIu64 ",\n", ind, blk_allocated_size(bs));
-    if (bs->drv->info_json) {
+    if (bs->drv->info_specific) {
+        char ind3[80];
+        snprintf(ind3, sizeof(ind3), "%s            ", ind);
+        printf("%s    \"format-specific\": {\n%s        \"type\": \"%s\",\n"
+               "%s        \"data\": {\n", ind, ind, bs->drv->name, ind);
+        fflush(stdout);
+        bs->drv->info_specific(bs, stdout, ind3, true);
+        printf("\n%s        }\n%s    },\n", ind, ind);
+    } else if (bs->drv->info_json) {
         char buf[1024];
         bs->drv->info_json(bs, buf, sizeof(buf));
         printf("%s    \"format-specific\": {\n%s        \"type\": \"%s\",\n"
@@ -120,7 +128,10 @@ static void info_human(struct blk_dev *bs)
         }
     }
     free(sn);
-    if (bs->drv->info_json) {
+    if (bs->drv->info_specific) {
+        printf("Format specific information:\n");
+        bs->drv->info_specific(bs, stdout, "    ", false);
+    } else if (bs->drv->info_json) {
         char buf[1024];
         bs->drv->info_json(bs, buf, sizeof(buf));
         printf("Format specific information:\n");

@@ -97,6 +97,8 @@ bool img_opts_is_help(const char *list)
 
 void img_opts_help(const char *fmt)
 {
+    if (img_vmdk_vhdx_help(fmt))
+        return;
     if (!strcmp(fmt, "qcow2")) {
         printf("Supported qcow2 options:\n"
                "  backing_file=<str>     - File name of a base image\n"
@@ -157,6 +159,8 @@ bool img_parse_create_opts(const char *list, struct blk_create_opts *o, const ch
             o->prealloc_set = ok;
             if (!ok)
                 img_error(NULL, "Parameter 'preallocation' does not accept value '%s'", v);
+        } else if (img_vmdk_vhdx_opt(fmt, kv, v, o, &ok)) {
+            /* handled there */
         } else if (vpc && !strcmp(kv, "subformat")) {
             ok = !strcmp(v, "dynamic") || !strcmp(v, "fixed");
             o->vpc_fixed = !strcmp(v, "fixed");
