@@ -299,3 +299,28 @@ one_line_error() {
         done
     done
 }
+
+@test "vpc: the creator app decides between CHS and current_size, as in qemu-img" {
+    cd "$T"
+    rm -f base.vhd
+    qemu-img convert -O vpc -o force_size=on src.raw base.vhd
+    local cur=$(get_be base.vhd 48 8)
+    # a geometry whose size (280 x 4 x 17 sectors, within the BAT) differs
+    # from current_size; the footer copy at 0 is the one read
+    for app in "vpc " qemu qem2 "win " "d2v " CTXS "tap"; do
+        cp base.vhd a.vhd
+        put_be a.vhd 56 2 280; put_be a.vhd 58 1 4; put_be a.vhd 59 1 17
+        printf '%s' "$app" > app.bin
+        [ "$app" != "tap" ] || printf 'tap\0' > app.bin
+        dd if=app.bin of=a.vhd bs=1 seek=28 conv=notrunc status=none
+        vhd_fix_checksum a.vhd 0 512 64
+        q=$(qemu-img info -f vpc --output=json a.vhd | grep virtual-size)
+        [ "$q" = "$($R info -f vpc --output=json a.vhd | grep virtual-size)" ] || { echo "$app: $q"; return 1; }
+        case "$app" in "vpc "|qemu) [[ "$q" == *" $((280 * 4 * 17 * 512)),"* ]] ;;
+                       *) [[ "$q" == *" $cur,"* ]] ;; esac
+        rm -f a.raw b.raw
+        qemu-img convert -f vpc -O raw a.vhd a.raw
+        $R convert -f vpc -O raw a.vhd b.raw
+        cmp a.raw b.raw
+    done
+}
