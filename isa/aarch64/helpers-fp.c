@@ -5,9 +5,10 @@
  * NaN propagation order and the default NaN, FPCR.DN and FPCR.FZ, saturating
  * conversions, half precision, and accrual of the FPSR cumulative bits.
  *
- * Known approximation: x86 detects tininess after rounding, Arm before, so
- * UFC (and an FZ flush) can differ for results that round up to the
- * smallest normal.
+ * x86 detects tininess after rounding, Arm before: a product, quotient or
+ * fused multiply-add that the host rounded up to the smallest normal is
+ * checked again (tiny_before_rounding) for UFC, and for FZ's flush.  Known
+ * approximation left: the same case in FCVT's narrowing to single.
  */
 #include "isa/aarch64/helpers.h"
 
@@ -290,6 +291,53 @@ static inline ALWAYS_INLINE uint64_t fix_host_nan(uint64_t r, unsigned ft)
     return is_nan(r, ft) ? default_nan(ft) : r;
 }
 
+/* the magnitude is the smallest normal: the one result whose tininess x86
+ * and Arm judge differently (x86 after rounding, Arm before) */
+static inline ALWAYS_INLINE bool is_min_normal(uint64_t v, unsigned ft)
+{
+    return ft == FT_S ? (v & 0x7fffffffu) == 0x00800000u
+                      : (v & ~(1ull << 63)) == 0x0010000000000000ull;
+}
+
+enum { TINY_FMA = 0xff };
+
+/*
+ * Whether the exact value of a * b, a / b or a * b + c (op TINY_FMA) lies
+ * below the smallest normal: rounded toward zero it stays below it exactly
+ * then, since the smallest normal is representable.  MXCSR is left as found.
+ */
+static bool __attribute__((noinline)) tiny_before_rounding(unsigned op, uint64_t a, uint64_t b,
+                                                           uint64_t c, unsigned ft)
+{
+    uint32_t saved = mxcsr_read();
+    uint64_t r;
+
+    mxcsr_write(MXCSR_DEFAULT | 3u << MXCSR_RC_SHIFT);
+    if (ft == FT_S) {
+        volatile float x = to_f(a), y = to_f(b), z = to_f(c), v;
+        v = op == TINY_FMA ? fmaf(x, y, z) : op == A64_FP_DIV ? x / y : x * y;
+        r = from_f(v);
+    } else {
+        volatile double x = to_d(a), y = to_d(b), z = to_d(c), v;
+        v = op == TINY_FMA ? fma(x, y, z) : op == A64_FP_DIV ? x / y : x * y;
+        r = from_d(v);
+    }
+    mxcsr_write(saved);
+    return !is_min_normal(r, ft);
+}
+
+/* r came out of the host as the smallest normal but was tiny before
+ * rounding: UFC, or with FZ a signed zero with UFC and no IXC (FPRound) */
+static uint64_t tiny_result(struct fpenv *e, uint64_t r, unsigned ft)
+{
+    if (e->fpcr & A64_FPCR_FZ) {
+        e->flags = (e->flags & ~A64_FPSR_IXC) | A64_FPSR_UFC;
+        return r & sign_bit(ft);
+    }
+    e->flags |= A64_FPSR_UFC;
+    return r;
+}
+
 static uint64_t arith2(struct fpenv *e, unsigned op, uint64_t a, uint64_t b, unsigned ft)
 {
     volatile float fa = to_f(a), fb = to_f(b), fr = 0;
@@ -312,6 +360,9 @@ static uint64_t arith2(struct fpenv *e, unsigned op, uint64_t a, uint64_t b, uns
     }
     host_end(e);
     uint64_t r = ft == FT_S ? from_f(fr) : from_d(dr);
+    if (op != A64_FP_ADD && op != A64_FP_SUB && is_min_normal(r, ft) &&
+        tiny_before_rounding(op == A64_FP_DIV ? A64_FP_DIV : A64_FP_MUL, a, b, 0, ft))
+        return tiny_result(e, r, ft);
     return flush_out(e, fix_host_nan(r, ft), ft);
 }
 
@@ -349,7 +400,7 @@ static uint64_t minmax(struct fpenv *e, unsigned op, uint64_t a, uint64_t b, uns
  * kernels run, so it skips the general machinery: no flag bookkeeping at
  * all, the host's stay in MXCSR.
  */
-enum { LAZY_FPCR_MASK = A64_FPCR_FZ | 3u << A64_FPCR_RMODE_SHIFT };
+enum { LAZY_FPCR_MASK = A64_FP_FAST_FPCR_MASK };
 #define NOT_NAN_S(v) (((v) & 0x7fffffffu) <= 0x7f800000u)
 #define NOT_NAN_D(v) (((v) & ~(1ull << 63)) <= 0x7ff0000000000000ull)
 
@@ -408,13 +459,15 @@ A64_HELPER(a64_helper_fp2)
     unsigned op = a2 & 0xff;
     if ((op <= A64_FP_DIV || op == A64_FP_NMUL) && fast_ok(state)) {
         unsigned ft = (a2 >> 8) & 3;
+        /* the smallest normal may have been tiny: the general path judges */
         if (ft == FT_D && NOT_NAN_D(a0) && NOT_NAN_D(a1)) {
             uint64_t r = fast_arith_d(op, a0, a1);
-            return op == A64_FP_NMUL ? r ^ sign_bit(FT_D) : r;
-        }
-        if (ft == FT_S && NOT_NAN_S(a0) && NOT_NAN_S(a1)) {
+            if (!is_min_normal(r, FT_D))
+                return op == A64_FP_NMUL ? r ^ sign_bit(FT_D) : r;
+        } else if (ft == FT_S && NOT_NAN_S(a0) && NOT_NAN_S(a1)) {
             uint64_t r = fast_arith_s(op, a0, a1);
-            return op == A64_FP_NMUL ? r ^ sign_bit(FT_S) : r;
+            if (!is_min_normal(r, FT_S))
+                return op == A64_FP_NMUL ? r ^ sign_bit(FT_S) : r;
         }
     }
     return fp2_general(state, a0, a1, a2);
@@ -431,11 +484,12 @@ A64_HELPER(a64_helper_fp3)
             acc ^= sb;
         if (fft == FT_D && NOT_NAN_D(a0) && NOT_NAN_D(a1) && NOT_NAN_D(a2)) {
             uint64_t u = from_d(fma(to_d(n), to_d(a1), to_d(acc)));
-            return NOT_NAN_D(u) ? u : default_nan(FT_D);
-        }
-        if (fft == FT_S && NOT_NAN_S(a0) && NOT_NAN_S(a1) && NOT_NAN_S(a2)) {
+            if (!is_min_normal(u, FT_D))
+                return NOT_NAN_D(u) ? u : default_nan(FT_D);
+        } else if (fft == FT_S && NOT_NAN_S(a0) && NOT_NAN_S(a1) && NOT_NAN_S(a2)) {
             uint64_t u = from_f(fmaf(to_f(n), to_f(a1), to_f(acc)));
-            return NOT_NAN_S(u) ? u : default_nan(FT_S);
+            if (!is_min_normal(u, FT_S))
+                return NOT_NAN_S(u) ? u : default_nan(FT_S);
         }
     }
     struct fpenv e = env_begin(state);
@@ -462,7 +516,10 @@ A64_HELPER(a64_helper_fp3)
             r = from_d(fma(x, y, z));
         }
         host_end(&e);
-        r = flush_out(&e, fix_host_nan(r, ft), ft);
+        if (ft <= FT_D && is_min_normal(r, ft) && tiny_before_rounding(TINY_FMA, n, m, acc, ft))
+            r = tiny_result(&e, r, ft);
+        else
+            r = flush_out(&e, fix_host_nan(r, ft), ft);
     }
     env_end(&e);
     return r;

@@ -172,6 +172,18 @@ bool simd_fp_three_same(struct a64_cpu *c, uint32_t insn)
     bool pairwise = k == 0x10 || k == 0x18 || k == 0x12 || k == 0x16 || k == 0x1e;
     union a64_vec n = vec_read(c, f_rn(insn)), m = vec_read(c, f_rm(insn));
     union a64_vec d = vec_read(c, f_rd(insn)), r = { 0 };
+    if (!scalar) {
+        /* the fast operation + 1 of three-same index k */
+        static const unsigned char fast_op[32] = {
+            [0x02] = SIMD_FP_ADD + 1, [0x0a] = SIMD_FP_SUB + 1, [0x13] = SIMD_FP_MUL + 1,
+            [0x17] = SIMD_FP_DIV + 1, [0x01] = SIMD_FP_MLA + 1, [0x09] = SIMD_FP_MLS + 1,
+        };
+        if (fast_op[k] &&
+            simd_fp_fast(c, (enum simd_fp_fast_op)(fast_op[k] - 1), ft, f_q(insn), &n, &m, &d)) {
+            vec_write(c, f_rd(insn), &d);
+            return true;
+        }
+    }
     unsigned es = 2 + ft, elems = scalar ? 1 : (f_q(insn) ? 16u : 8u) >> es;
     for (unsigned i = 0; i < elems; i++) {
         uint64_t a, b, res;
@@ -537,6 +549,16 @@ bool simd_fp_indexed(struct a64_cpu *c, uint32_t insn)
     union a64_vec d = vec_read(c, f_rd(insn)), r = { 0 };
     uint64_t e = vec_get(&m, es, idx);
     unsigned elems = scalar ? 1 : (q ? 16u : 8u) >> es;
+    if (!scalar && !u) {
+        union a64_vec b;
+        for (unsigned i = 0; i < 16u >> es; i++)
+            vec_set(&b, es, i, e);
+        if (simd_fp_fast(c, op == 1 ? SIMD_FP_MLA : op == 5 ? SIMD_FP_MLS : SIMD_FP_MUL, ft, q,
+                         &n, &b, &d)) {
+            vec_write(c, f_rd(insn), &d);
+            return true;
+        }
+    }
     for (unsigned i = 0; i < elems; i++) {
         uint64_t a = vec_get(&n, es, i), x = vec_get(&d, es, i), res;
         if (op == 1)

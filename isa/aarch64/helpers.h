@@ -83,4 +83,8 @@ enum a64_fp1_op {
 };
 enum a64_fp3_op { A64_FP_MADD, A64_FP_MSUB, A64_FP_NMADD, A64_FP_NMSUB };
 
+/* FPCR bits that rule out the host fast paths (helpers-fp.c): a rounding
+ * mode other than RN, FZ */
+#define A64_FP_FAST_FPCR_MASK (A64_FPCR_FZ | 3u << A64_FPCR_RMODE_SHIFT)
+
 #endif

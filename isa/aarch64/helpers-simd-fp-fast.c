@@ -1,0 +1,119 @@
+/*
+ * The AdvSIMD FP arithmetic that FP kernels run (FADD, FSUB, FMUL, FDIV,
+ * FMLA, FMLS; vector and by element) on whole host vectors, under the
+ * conditions of the scalar fast paths in helpers-fp.c: FPCR at RN with FZ
+ * clear, and no NaN among the operands.  Each lane is then exactly the IEEE
+ * operation of the host, except that an invalid operation gives the host's
+ * default NaN where Arm's is positive, and that a lane that comes out as
+ * the smallest normal may have been tiny before rounding (Arm's UFC); the
+ * flags stay in MXCSR like the scalar ones (lazy FPSR).  Anything else
+ * takes the lane-by-lane exact path.
+ * Lanes a 64-bit vector does not use are fed zeros (and ones as divisors),
+ * which raise no flag.
+ */
+#include "isa/aarch64/simd.h"
+
+#include <immintrin.h>
+
+#include "isa/aarch64/helpers.h"
+
+static bool host_has_fma(void)
+{
+    static int has = -1;
+
+    if (has < 0) {
+        __builtin_cpu_init();
+        has = __builtin_cpu_supports("fma") != 0;
+    }
+    return has;
+}
+
+__attribute__((target("fma"))) static __m128 fma_ps(__m128 a, __m128 b, __m128 acc, bool neg)
+{
+    return neg ? _mm_fnmadd_ps(a, b, acc) : _mm_fmadd_ps(a, b, acc);
+}
+
+__attribute__((target("fma"))) static __m128d fma_pd(__m128d a, __m128d b, __m128d acc,
+                                                    bool neg)
+{
+    return neg ? _mm_fnmadd_pd(a, b, acc) : _mm_fmadd_pd(a, b, acc);
+}
+
+static __m128 half_ps(__m128 v, float fill)
+{
+    return _mm_movelh_ps(v, _mm_set1_ps(fill));
+}
+
+static bool fast_s(enum simd_fp_fast_op op, bool q, const union a64_vec *n,
+                   const union a64_vec *m, union a64_vec *d)
+{
+    __m128 a = _mm_loadu_ps((const float *)n->s), b = _mm_loadu_ps((const float *)m->s);
+    __m128 acc = _mm_loadu_ps((const float *)d->s), r;
+
+    if (!q) {
+        a = half_ps(a, 0.0f);
+        b = half_ps(b, op == SIMD_FP_DIV ? 1.0f : 0.0f);
+        acc = half_ps(acc, 0.0f);
+    }
+    __m128 bad = _mm_or_ps(_mm_cmpunord_ps(a, a), _mm_cmpunord_ps(b, b));
+    if (op >= SIMD_FP_MLA)
+        bad = _mm_or_ps(bad, _mm_cmpunord_ps(acc, acc));
+    if (_mm_movemask_ps(bad))
+        return false;
+    switch (op) {
+    case SIMD_FP_ADD: r = _mm_add_ps(a, b); break;
+    case SIMD_FP_SUB: r = _mm_sub_ps(a, b); break;
+    case SIMD_FP_MUL: r = _mm_mul_ps(a, b); break;
+    case SIMD_FP_DIV: r = _mm_div_ps(a, b); break;
+    default: r = fma_ps(a, b, acc, op == SIMD_FP_MLS); break;
+    }
+    /* the smallest normal may have been tiny before rounding (Arm's UFC) */
+    __m128 mag = _mm_and_ps(r, _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff)));
+    if (_mm_movemask_ps(_mm_cmpeq_ps(mag, _mm_castsi128_ps(_mm_set1_epi32(0x00800000)))))
+        return false;
+    __m128 nan = _mm_cmpunord_ps(r, r);
+    r = _mm_or_ps(_mm_andnot_ps(nan, r),
+                  _mm_and_ps(nan, _mm_castsi128_ps(_mm_set1_epi32(0x7fc00000))));
+    if (!q)
+        r = half_ps(r, 0.0f);
+    _mm_storeu_ps((float *)d->s, r);
+    return true;
+}
+
+static bool fast_d(enum simd_fp_fast_op op, const union a64_vec *n, const union a64_vec *m,
+                   union a64_vec *d)
+{
+    __m128d a = _mm_loadu_pd((const double *)n->d), b = _mm_loadu_pd((const double *)m->d);
+    __m128d acc = _mm_loadu_pd((const double *)d->d), r;
+
+    __m128d bad = _mm_or_pd(_mm_cmpunord_pd(a, a), _mm_cmpunord_pd(b, b));
+    if (op >= SIMD_FP_MLA)
+        bad = _mm_or_pd(bad, _mm_cmpunord_pd(acc, acc));
+    if (_mm_movemask_pd(bad))
+        return false;
+    switch (op) {
+    case SIMD_FP_ADD: r = _mm_add_pd(a, b); break;
+    case SIMD_FP_SUB: r = _mm_sub_pd(a, b); break;
+    case SIMD_FP_MUL: r = _mm_mul_pd(a, b); break;
+    case SIMD_FP_DIV: r = _mm_div_pd(a, b); break;
+    default: r = fma_pd(a, b, acc, op == SIMD_FP_MLS); break;
+    }
+    __m128d mag = _mm_and_pd(r, _mm_castsi128_pd(_mm_set1_epi64x(0x7fffffffffffffffll)));
+    if (_mm_movemask_pd(_mm_cmpeq_pd(mag, _mm_castsi128_pd(_mm_set1_epi64x(0x0010000000000000ll)))))
+        return false;
+    __m128d nan = _mm_cmpunord_pd(r, r);
+    r = _mm_or_pd(_mm_andnot_pd(nan, r),
+                  _mm_and_pd(nan, _mm_castsi128_pd(_mm_set1_epi64x(0x7ff8000000000000ll))));
+    _mm_storeu_pd((double *)d->d, r);
+    return true;
+}
+
+bool simd_fp_fast(const struct a64_cpu *c, enum simd_fp_fast_op op, bool dbl, bool q,
+                  const union a64_vec *n, const union a64_vec *m, union a64_vec *d)
+{
+    if (c->fpcr & A64_FP_FAST_FPCR_MASK)
+        return false;
+    if (op >= SIMD_FP_MLA && !host_has_fma())
+        return false;
+    return dbl ? fast_d(op, n, m, d) : fast_s(op, q, n, m, d);
+}
