@@ -7,8 +7,8 @@
  *
  * x86 detects tininess after rounding, Arm before: a product, quotient or
  * fused multiply-add that the host rounded up to the smallest normal is
- * checked again (tiny_before_rounding) for UFC, and for FZ's flush.  Known
- * approximation left: the same case in FCVT's narrowing to single.
+ * checked again (tiny_before_rounding) for UFC, and for FZ's flush; so is
+ * FCVT's narrowing to single.
  */
 #include "isa/aarch64/helpers.h"
 
@@ -707,9 +707,13 @@ A64_HELPER(a64_helper_fcvt)
      * the host's conversion with its flags left in MXCSR */
     if ((a1 == (FT_S | FT_D << 8) && NOT_NAN_S(a0)) ||
         (a1 == (FT_D | FT_S << 8) && NOT_NAN_D(a0))) {
-        if (fast_ok(state))
-            return a1 == (FT_S | FT_D << 8) ? from_d((double)to_f(a0))
-                                              : from_f((float)to_d(a0));
+        if (fast_ok(state)) {
+            if (a1 == (FT_S | FT_D << 8))
+                return from_d((double)to_f(a0));
+            uint64_t r = from_f((float)to_d(a0));
+            if (!is_min_normal(r, FT_S))
+                return r;
+        }
     }
     struct fpenv e = env_begin(state);
     unsigned from = a1 & 3, to = (a1 >> 8) & 3;
@@ -737,7 +741,11 @@ A64_HELPER(a64_helper_fcvt)
             volatile float vf = (float)vd;
             r = from_f(vf);
             host_end(&e);
-            r = flush_out(&e, r, to);
+            /* the input is exact: tiny before rounding is below 2^-126 */
+            if (is_min_normal(r, FT_S) && fabs(d) < 0x1p-126)
+                r = tiny_result(&e, r, FT_S);
+            else
+                r = flush_out(&e, r, to);
         } else {
             r = from_d(d);
         }

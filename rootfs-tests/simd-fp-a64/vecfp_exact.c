@@ -1,7 +1,7 @@
 /*
  * AdvSIMD FADD, FSUB, FMUL, FDIV, FMLA, FMLS (vector, 2S/4S/2D), FMUL,
  * FMLA, FMLS by element, and the scalar FMUL, FNMUL, FDIV, FMADD, FMSUB,
- * FNMSUB on operands chosen to reach every rule an emulator
+ * FNMSUB, FCVT and FCVTN from double to single, on operands chosen to reach every rule an emulator
  * may shortcut: NaN propagation (signalling and quiet, in each operand),
  * the default NaN of invalid operations, infinities, denormals, overflow
  * and underflow, with FPCR at its defaults and with FZ, DN and each
@@ -25,6 +25,8 @@ static const uint64_t fd[] = {
     0x7ff0000000000000ull, 0xfff0000000000000ull, 0x7ff8000000000000ull, 0x7ff4000000000001ull,
     0xfff8000000012345ull, 0x7ff0000000012345ull, 1, 0x800fffffffffffffull,
     0x0010000000000000ull, 0x7fefffffffffffffull, 0x2000000000000000ull, 0x3fd5555555555555ull,
+    /* just below single precision's smallest normal: FCVT rounds them up */
+    0x380fffffffc00000ull, 0xb80fffffe0000000ull,
 };
 #define NS (sizeof(fs) / sizeof(fs[0]))
 #define ND (sizeof(fd) / sizeof(fd[0]))
@@ -89,6 +91,8 @@ OP3(fnmsub_s, "fnmsub s2, s0, s1, s2")
 OP3(fmul_d, "fmul d2, d0, d1")
 OP3(fdiv_d, "fdiv d2, d0, d1")
 OP3(fmsub_d, "fmsub d2, d0, d1, d2")
+OP3(fcvt_sd, "fcvt s2, d0")
+OP3(fcvtn_2s, "fcvtn v2.2s, v0.2d")
 
 typedef v128 (*op_fn)(v128, v128, v128, uint64_t, uint64_t *);
 struct op { const char *name; op_fn fn; int dbl, half; };
@@ -104,7 +108,8 @@ static const struct op ops[] = {
     { "fmul.e2d", fmul_e2d, 1, 0 }, { "fmla.e2d", fmla_e2d, 1, 0 }, { "fmls.e2d", fmls_e2d, 1, 0 },
     { "fmul.s", fmul_s, 0, 0 }, { "fnmul.s", fnmul_s, 0, 0 }, { "fdiv.s", fdiv_s, 0, 0 },
     { "fmadd.s", fmadd_s, 0, 0 }, { "fnmsub.s", fnmsub_s, 0, 0 }, { "fmul.d", fmul_d, 1, 0 },
-    { "fdiv.d", fdiv_d, 1, 0 }, { "fmsub.d", fmsub_d, 1, 0 },
+    { "fdiv.d", fdiv_d, 1, 0 }, { "fmsub.d", fmsub_d, 1, 0 }, { "fcvt.sd", fcvt_sd, 1, 0 },
+    { "fcvtn.2s", fcvtn_2s, 1, 0 },
 };
 
 static uint64_t pack_s(uint32_t a, uint32_t b)
