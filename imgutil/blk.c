@@ -22,6 +22,7 @@
 static const struct blk_driver *const blk_drivers[] = {
     &blk_qcow2_driver,
     &blk_vmdk_driver,
+    &blk_vhdx_driver,
     &blk_vpc_driver,
     &blk_vdi_driver,
     &blk_raw_driver,

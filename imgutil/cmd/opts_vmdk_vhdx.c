@@ -138,8 +138,9 @@ bool img_vmdk_vhdx_create_line(const char *filename, const char *fmt,
                o->vhdx.log_size ? o->vhdx.log_size : (uint64_t)1 << 20, o->vhdx.block_size);
         if (o->vhdx.subformat_set)
             printf(" subformat=%s", o->vhdx.fixed ? "fixed" : "dynamic");
-        printf(" block_state_zero=%s\n",
-               o->vhdx.block_state_zero_set ? (o->vhdx.block_state_zero ? "on" : "off") : "on");
+        if (o->vhdx.block_state_zero_set)
+            printf(" block_state_zero=%s", o->vhdx.block_state_zero ? "on" : "off");
+        printf("\n");
         return true;
     }
     return false;
