@@ -75,6 +75,16 @@ struct blk_create_opts {
     bool vdi_static;
 };
 
+/* qemu-img amend: what to change (zero / -1 / false: leave as it is) */
+struct blk_amend_opts {
+    int compat;                 /* 2 or 3 */
+    int lazy_refcounts;         /* 0 or 1 */
+    int refcount_bits;
+    bool backing_set;           /* backing_file (NULL: none) and backing_fmt */
+    const char *backing_file, *backing_fmt;
+    uint64_t size;
+};
+
 struct blk_snapshot {
     char id[64];
     char name[256];
@@ -148,6 +158,11 @@ struct blk_driver {
     void (*info_specific)(struct blk_dev *bs, FILE *f, const char *ind, bool json);
     /* host bytes of every file of the image (formats with extent files) */
     uint64_t (*allocated_size)(struct blk_dev *bs);
+    /* optional: rewrite the backing file name and format (NULL: none) */
+    int (*change_backing)(struct blk_dev *bs, const char *file, const char *fmt,
+                          struct blk_err *err);
+    /* optional: change creation options in place */
+    int (*amend)(struct blk_dev *bs, const struct blk_amend_opts *o, struct blk_err *err);
 };
 
 struct blk_dev {

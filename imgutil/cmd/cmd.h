@@ -20,6 +20,15 @@ int cmd_map(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_resize(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
+int cmd_commit(int argc, char **argv);
+int cmd_rebase(int argc, char **argv);
+int cmd_amend(int argc, char **argv);
+int cmd_measure(int argc, char **argv);
+int cmd_dd(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+
+/* one of qemu-img's -t cache modes (all behave alike here) */
+bool img_cache_mode_ok(const char *m);
 
 /* print "runtime-img: [file: ]reason" to stderr */
 void img_error(const char *file, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -14,16 +14,28 @@ static const struct {
     int (*fn)(int argc, char **argv);
     const char *usage;
 } img_cmds[] = {
+    { "amend", cmd_amend, "amend [-p] [-q] [-f fmt] [-t cache] -o options filename" },
+    { "bench", cmd_bench, "bench [-c count] [-d depth] [-f fmt] [--flush-interval=flush_interval] "
+      "[-n] [--no-drain] [-o offset] [--pattern=pattern] [-q] [-s buffer_size] [-S step_size] "
+      "[-t cache] [-i aio] [-w] [-U] filename" },
     { "check", cmd_check, "check [-q] [-f fmt] [--output=ofmt] [-r [leaks | all]] filename" },
+    { "commit", cmd_commit, "commit [-q] [-f fmt] [-t cache] [-b base] [-r rate_limit] [-d] [-p] "
+      "filename" },
     { "compare", cmd_compare, "compare [-f fmt] [-F fmt] [-p] [-q] [-s] filename1 filename2" },
     { "convert", cmd_convert, "convert [-c] [-p] [-q] [-n] [-W] [-m num] [-f fmt] [-O output_fmt] "
       "[-B backing_file [-F backing_fmt]] [-o options] [-S sparse_size] filename [filename2 [...]] "
       "output_filename" },
     { "create", cmd_create, "create [-q] [-f fmt] [-b backing_file [-F backing_fmt]] [-u] "
       "[-o options] filename [size]" },
+    { "dd", cmd_dd, "dd [-f fmt] [-O output_fmt] [bs=block_size] [count=blocks] [skip=blocks] "
+      "if=input of=output" },
     { "info", cmd_info, "info [-f fmt] [--output=ofmt] [--backing-chain] [-U] filename" },
     { "map", cmd_map, "map [-f fmt] [--output=ofmt] [--start-offset=offset] "
       "[--max-length=len] filename" },
+    { "measure", cmd_measure, "measure [--output=ofmt] [-O output_fmt] [-o options] "
+      "[--size N | [-f fmt] filename]" },
+    { "rebase", cmd_rebase, "rebase [-q] [-f fmt] [-t cache] [-T src_cache] [-p] [-u] "
+      "-b backing_file [-F backing_fmt] filename" },
     { "resize", cmd_resize, "resize [-q] [-f fmt] [--preallocation=prealloc] [--shrink] "
       "filename [+ | -]size" },
     { "snapshot", cmd_snapshot, "snapshot [-q] [-l | -a snapshot | -c snapshot | -d snapshot] "

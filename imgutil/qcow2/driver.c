@@ -442,4 +442,6 @@ const struct blk_driver blk_qcow2_driver = {
     .cluster_size = qcow2_cluster_size,
     .supports_backing = true,
     .is_dirty = qcow2_is_dirty,
+    .change_backing = qcow2_change_backing,
+    .amend = qcow2_amend,
 };

@@ -193,6 +193,11 @@ int qcow2_snapshot_delete(struct blk_dev *bs, const char *name, struct blk_err *
 /* check.c */
 int qcow2_check(struct blk_dev *bs, struct blk_check_result *r, int fix);
 
+/* amend.c */
+int qcow2_change_backing(struct blk_dev *bs, const char *file, const char *fmt,
+                         struct blk_err *err);
+int qcow2_amend(struct blk_dev *bs, const struct blk_amend_opts *o, struct blk_err *err);
+
 /* driver.c */
 extern const struct blk_driver blk_qcow2_driver;
 

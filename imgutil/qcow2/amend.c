@@ -1,0 +1,276 @@
+/*
+ * qcow2 in-place changes for `amend` and `rebase`: the backing file name,
+ * lazy refcounts, the version (0.10 <-> 1.1) and the refcount width.
+ * A new refcount width means new refcount structures: every count is read
+ * through the old ones, then a table and blocks of the new width are written
+ * to fresh clusters at the end of the file, describing themselves, and the
+ * header is switched over last -- so an interruption leaves the old, still
+ * valid structures in charge.  The old ones become free clusters.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "imgutil/file.h"
+#include "imgutil/qcow2/qcow2.h"
+
+int qcow2_change_backing(struct blk_dev *bs, const char *file, const char *fmt,
+                         struct blk_err *err)
+{
+    struct qcow2_state *s = bs->opaque;
+    int ret = qcow2_header_write_exts(s, file, fmt, err);
+    if (ret < 0)
+        return ret;
+    free(bs->backing_file);
+    free(bs->backing_fmt);
+    bs->backing_file = file ? strdup(file) : NULL;
+    bs->backing_fmt = fmt ? strdup(fmt) : NULL;
+    return 0;
+}
+
+static void rc_put(uint8_t *b, int order, uint64_t i, uint64_t v)
+{
+    if (order < 3) {
+        uint64_t bit = i << order;
+        b[bit / 8] |= (uint8_t)(v << (bit % 8));
+    } else if (order == 3) {
+        b[i] = (uint8_t)v;
+    } else if (order == 4) {
+        be16_put(b + i * 2, (uint16_t)v);
+    } else if (order == 5) {
+        be32_put(b + i * 4, (uint32_t)v);
+    } else {
+        be64_put(b + i * 8, v);
+    }
+}
+
+static int sync_fd(int fd)
+{
+    return fdatasync(fd) < 0 ? -errno : 0;
+}
+
+static int rebuild_refcounts(struct qcow2_state *s, int order, struct blk_err *err)
+{
+    uint64_t cs = s->cluster_size;
+    int64_t flen = file_size(s->bs->fd);
+    uint64_t end = s->file_end > (uint64_t)flen ? s->file_end : (uint64_t)flen;
+    uint64_t n = (end + cs - 1) / cs;
+    uint64_t *rc = calloc(n ? n : 1, sizeof(*rc));
+    if (!rc)
+        return blk_err_set(err, -ENOMEM, "out of memory");
+    uint64_t max = order == 6 ? UINT64_MAX : (1ull << (1u << order)) - 1;
+    int ret = 0;
+    for (uint64_t i = 0; i < n && !ret; i++) {
+        ret = qcow2_refcount_get(s, i, &rc[i]);
+        if (ret < 0)
+            blk_err_set(err, ret, "could not read the refcounts: %s", strerror(-ret));
+    }
+    /* the old table and blocks are dropped with the switch */
+    for (uint32_t i = 0; !ret && i < s->rt_clusters; i++)
+        if ((s->rt_offset / cs) + i < n)
+            rc[s->rt_offset / cs + i] = 0;
+    for (uint32_t i = 0; !ret && i < s->rt_entries; i++)
+        if (s->rt[i] && s->rt[i] / cs < n)
+            rc[s->rt[i] / cs] = 0;
+    for (uint64_t i = 0; !ret && i < n; i++)
+        if (rc[i] > max)
+            ret = blk_err_set(err, -EINVAL, "Cannot decrease refcount entry width to %u bits: "
+                              "Cluster at offset %#" PRIx64 " has a refcount of %" PRIu64,
+                              1u << order, i * cs, rc[i]);
+    if (ret) {
+        free(rc);
+        return ret;
+    }
+    /* the new structures at n..: enough blocks to cover themselves too */
+    uint64_t per_block = cs * 8 >> order, blocks = 0, table = 0, last;
+    do {
+        last = blocks + table;
+        blocks = (n + blocks + table + per_block - 1) / per_block;
+        table = (blocks * 8 + cs - 1) / cs;
+    } while (blocks + table != last);
+    uint64_t total = n + table + blocks;
+    uint8_t *buf = calloc(1, cs), *tbl = calloc(table, cs);
+    if (!buf || !tbl) {
+        free(buf);
+        free(tbl);
+        free(rc);
+        return blk_err_set(err, -ENOMEM, "out of memory");
+    }
+    for (uint64_t b = 0; b < blocks && !ret; b++) {
+        memset(buf, 0, cs);
+        for (uint64_t j = 0; j < per_block; j++) {
+            uint64_t c = b * per_block + j;
+            uint64_t v = c < n ? rc[c] : c < total ? 1 : 0;
+            if (v)
+                rc_put(buf, order, j, v);
+        }
+        uint64_t at = (n + table + b) * cs;
+        be64_put(tbl + b * 8, at);
+        ret = file_pwrite(s->bs->fd, buf, cs, at);
+    }
+    if (!ret)
+        ret = file_pwrite(s->bs->fd, tbl, table * cs, n * cs);
+    if (!ret)
+        ret = sync_fd(s->bs->fd);
+    if (!ret) {
+        uint8_t h[12], o[4];
+        be64_put(h, n * cs);
+        be32_put(h + 8, (uint32_t)table);
+        be32_put(o, (uint32_t)order);
+        ret = file_pwrite(s->bs->fd, h, 12, 48);
+        if (!ret)
+            ret = file_pwrite(s->bs->fd, o, 4, 96);
+        if (!ret)
+            ret = sync_fd(s->bs->fd);
+    }
+    free(buf);
+    free(tbl);
+    free(rc);
+    if (ret)
+        return blk_err_set(err, ret, "could not write the refcount structures: %s",
+                           strerror(-ret));
+    /* take the new structures into use */
+    qcow2_refcount_free_all(s);
+    s->file_end = total * cs;
+    s->rt_offset = n * cs;
+    s->rt_clusters = (uint32_t)table;
+    s->refcount_order = (uint32_t)order;
+    s->refcount_bits = 1u << order;
+    s->refcount_max = max;
+    s->rb_bits = s->cluster_bits + 3 - s->refcount_order;
+    s->free_hint = 0;
+    return qcow2_refcount_load(s, err);
+}
+
+/* version 2 has no zero flag: zero clusters become unallocated (reading as
+ * zero without a backing file) or plain clusters of zeroes */
+static int expand_zero_clusters(struct qcow2_state *s, struct blk_err *err)
+{
+    struct blk_dev *bs = s->bs;
+    uint64_t cs = s->cluster_size;
+    uint8_t *z = calloc(1, cs);
+    int ret = z ? 0 : -ENOMEM;
+    for (uint32_t l1i = 0; !ret && l1i < s->l1_size; l1i++) {
+        if (!(s->l1[l1i] & QCOW2_OFFSET_MASK))
+            continue;
+        struct qcow2_l2_slot *t;
+        if ((ret = qcow2_l2_get(s, l1i, false, &t)) < 0 || !t)
+            break;
+        for (uint64_t i = 0; !ret && i < qcow2_l2_entries(s); i++) {
+            uint64_t e = qcow2_l2_entry(s, t, i);
+            if (!(e & QCOW2_OFLAG_ZERO) || (e & QCOW2_OFLAG_COMPRESSED))
+                continue;
+            uint64_t host = e & QCOW2_OFFSET_MASK;
+            if (!host && bs->backing_file) {
+                int64_t a = qcow2_alloc_clusters(s, 1);
+                if (a < 0) {
+                    ret = (int)a;
+                    break;
+                }
+                host = (uint64_t)a;
+            }
+            if (host && (ret = file_pwrite(bs->fd, z, cs, host)) < 0)
+                break;
+            qcow2_l2_set(s, t, i, host ? host | QCOW2_OFLAG_COPIED : 0, 0);
+        }
+    }
+    if (!ret)
+        ret = qcow2_meta_flush(s);
+    free(z);
+    if (ret)
+        return blk_err_set(err, ret, "could not expand zero clusters: %s", strerror(-ret));
+    return 0;
+}
+
+/* rewrite the fixed header for a new version and the extensions after it */
+static int write_version(struct qcow2_state *s, uint32_t version, struct blk_err *err)
+{
+    uint8_t h[112] = { 0 };
+    uint32_t len = version == 2 ? 72 : 112;
+    uint32_t old_len = s->header_length;
+    /* the extensions move to the new end of the header, the backing name after them */
+    s->header_length = len;
+    int ret = qcow2_header_write_exts(s, s->bs->backing_file, s->bs->backing_fmt, err);
+    if (ret) {
+        s->header_length = old_len;
+        return ret;
+    }
+    ret = file_pread(s->bs->fd, h, 72, 0);
+    if (!ret) {
+        be32_put(h + 4, version);
+        if (version == 3) {
+            be64_put(h + 80, s->compat);
+            be32_put(h + 96, s->refcount_order);
+            be32_put(h + 100, len);
+        }
+        ret = file_pwrite(s->bs->fd, h, len, 0);
+    }
+    if (ret)
+        return blk_err_set(err, ret, "could not write the header: %s", strerror(-ret));
+    s->version = version;
+    s->incompat = 0;
+    s->autoclear = 0;
+    return 0;
+}
+
+int qcow2_amend(struct blk_dev *bs, const struct blk_amend_opts *o, struct blk_err *err)
+{
+    struct qcow2_state *s = bs->opaque;
+    uint32_t version = o->compat ? (uint32_t)o->compat : s->version;
+    int rbits = o->refcount_bits ? o->refcount_bits : (int)s->refcount_bits;
+    bool lazy = o->lazy_refcounts >= 0 ? o->lazy_refcounts
+                : version >= 3 && (s->compat & QCOW2_COMPAT_LAZY_REFCOUNTS);
+    if (version < 3 && lazy)
+        return blk_err_set(err, -EINVAL, "Lazy refcounts only supported with compatibility "
+                           "level 1.1 and above (use compat=1.1 or greater)");
+    if (rbits <= 0 || rbits > 64 || (rbits & (rbits - 1)))
+        return blk_err_set(err, -EINVAL, "Refcount width must be a power of two and may not "
+                           "exceed 64 bits");
+    if (version < 3 && rbits != 16)
+        return blk_err_set(err, -EINVAL, "Refcount widths other than 16 bits require "
+                           "compatibility level 1.1 or above (use compat=1.1 or greater)");
+    if (version != s->version && s->nb_snapshots)
+        return blk_err_set(err, -ENOTSUP, "changing the version of an image with snapshots "
+                           "is not supported by runtime-img");
+    if (version < 3 && (s->ext_l2 || s->compression_type))
+        return blk_err_set(err, -ENOTSUP, "Cannot downgrade an image with %s",
+                           s->ext_l2 ? "extended L2 entries" : "zstd compression");
+    pthread_mutex_lock(&bs->lock);
+    int ret = qcow2_meta_flush(s);
+    if (ret) {
+        pthread_mutex_unlock(&bs->lock);
+        return blk_err_set(err, ret, "could not flush the image: %s", strerror(-ret));
+    }
+    if (version > s->version) {
+        s->compat = 0;
+        ret = write_version(s, version, err);
+    }
+    if (!ret && rbits != (int)s->refcount_bits)
+        ret = rebuild_refcounts(s, __builtin_ctz((unsigned)rbits), err);
+    if (!ret && o->backing_set)
+        ret = qcow2_change_backing(bs, o->backing_file, o->backing_fmt, err);
+    if (!ret && version >= 3 && lazy != !!(s->compat & QCOW2_COMPAT_LAZY_REFCOUNTS)) {
+        uint8_t b[8];
+        uint64_t compat = (s->compat & ~QCOW2_COMPAT_LAZY_REFCOUNTS) |
+                          (lazy ? QCOW2_COMPAT_LAZY_REFCOUNTS : 0);
+        be64_put(b, compat);
+        ret = file_pwrite(bs->fd, b, 8, 80);
+        if (ret)
+            blk_err_set(err, ret, "could not write the header: %s", strerror(-ret));
+        else
+            s->compat = compat;
+    }
+    if (!ret && version < s->version) {
+        ret = expand_zero_clusters(s, err);
+        if (!ret && !(ret = sync_fd(bs->fd))) {
+            s->compat = 0;
+            ret = write_version(s, version, err);
+        }
+    }
+    pthread_mutex_unlock(&bs->lock);
+    if (!ret && o->size && o->size != bs->size)
+        ret = bs->drv->truncate(bs, o->size, true, BLK_PREALLOC_OFF, err);
+    return ret;
+}
