@@ -1,6 +1,7 @@
 /*
  * The AdvSIMD FP arithmetic that FP kernels run (FADD, FSUB, FMUL, FDIV,
- * FMLA, FMLS; vector and by element) on whole host vectors, under the
+ * FMLA, FMLS, vector and by element; FMAX, FMIN, FMAXNM, FMINNM, FCMEQ,
+ * FCMGE, FCMGT) on whole host vectors, under the
  * conditions of the scalar fast paths in helpers-fp.c: FPCR at RN with FZ
  * clear, and no NaN among the operands.  Each lane is then exactly the IEEE
  * operation of the host, except that an invalid operation gives the host's
@@ -55,11 +56,29 @@ static bool fast_s(enum simd_fp_fast_op op, bool q, const union a64_vec *n,
         b = half_ps(b, op == SIMD_FP_DIV ? 1.0f : 0.0f);
         acc = half_ps(acc, 0.0f);
     }
+    if (op >= SIMD_FP_CMEQ) {
+        /* x86's EQ_OQ and GE/GT_OS treat NaNs (and raise) as FCMEQ, FCMGE
+         * and FCMGT do */
+        r = op == SIMD_FP_CMEQ ? _mm_cmpeq_ps(a, b)
+            : op == SIMD_FP_CMGE ? _mm_cmpge_ps(a, b) : _mm_cmpgt_ps(a, b);
+        _mm_storeu_ps((float *)d->s, q ? r : half_ps(r, 0.0f));
+        return true;
+    }
     __m128 bad = _mm_or_ps(_mm_cmpunord_ps(a, a), _mm_cmpunord_ps(b, b));
-    if (op >= SIMD_FP_MLA)
+    if (op == SIMD_FP_MLA || op == SIMD_FP_MLS)
         bad = _mm_or_ps(bad, _mm_cmpunord_ps(acc, acc));
     if (_mm_movemask_ps(bad))
         return false;
+    if (op == SIMD_FP_MAX || op == SIMD_FP_MIN) {
+        /* equal operands are both zeros or the same bits: max(+0, -0) is
+         * +0 and min -0 on Arm, x86 returns the second */
+        __m128 eq = _mm_cmpeq_ps(a, b);
+        __m128 tie = op == SIMD_FP_MAX ? _mm_and_ps(a, b) : _mm_or_ps(a, b);
+        r = op == SIMD_FP_MAX ? _mm_max_ps(a, b) : _mm_min_ps(a, b);
+        r = _mm_or_ps(_mm_andnot_ps(eq, r), _mm_and_ps(eq, tie));
+        _mm_storeu_ps((float *)d->s, q ? r : half_ps(r, 0.0f));
+        return true;
+    }
     switch (op) {
     case SIMD_FP_ADD: r = _mm_add_ps(a, b); break;
     case SIMD_FP_SUB: r = _mm_sub_ps(a, b); break;
@@ -86,11 +105,25 @@ static bool fast_d(enum simd_fp_fast_op op, const union a64_vec *n, const union 
     __m128d a = _mm_loadu_pd((const double *)n->d), b = _mm_loadu_pd((const double *)m->d);
     __m128d acc = _mm_loadu_pd((const double *)d->d), r;
 
+    if (op >= SIMD_FP_CMEQ) {
+        r = op == SIMD_FP_CMEQ ? _mm_cmpeq_pd(a, b)
+            : op == SIMD_FP_CMGE ? _mm_cmpge_pd(a, b) : _mm_cmpgt_pd(a, b);
+        _mm_storeu_pd((double *)d->d, r);
+        return true;
+    }
     __m128d bad = _mm_or_pd(_mm_cmpunord_pd(a, a), _mm_cmpunord_pd(b, b));
-    if (op >= SIMD_FP_MLA)
+    if (op == SIMD_FP_MLA || op == SIMD_FP_MLS)
         bad = _mm_or_pd(bad, _mm_cmpunord_pd(acc, acc));
     if (_mm_movemask_pd(bad))
         return false;
+    if (op == SIMD_FP_MAX || op == SIMD_FP_MIN) {
+        __m128d eq = _mm_cmpeq_pd(a, b);
+        __m128d tie = op == SIMD_FP_MAX ? _mm_and_pd(a, b) : _mm_or_pd(a, b);
+        r = op == SIMD_FP_MAX ? _mm_max_pd(a, b) : _mm_min_pd(a, b);
+        r = _mm_or_pd(_mm_andnot_pd(eq, r), _mm_and_pd(eq, tie));
+        _mm_storeu_pd((double *)d->d, r);
+        return true;
+    }
     switch (op) {
     case SIMD_FP_ADD: r = _mm_add_pd(a, b); break;
     case SIMD_FP_SUB: r = _mm_sub_pd(a, b); break;
@@ -113,7 +146,7 @@ bool simd_fp_fast(const struct a64_cpu *c, enum simd_fp_fast_op op, bool dbl, bo
 {
     if (c->fpcr & A64_FP_FAST_FPCR_MASK)
         return false;
-    if (op >= SIMD_FP_MLA && !host_has_fma())
+    if ((op == SIMD_FP_MLA || op == SIMD_FP_MLS) && !host_has_fma())
         return false;
     return dbl ? fast_d(op, n, m, d) : fast_s(op, q, n, m, d);
 }

@@ -177,6 +177,9 @@ bool simd_fp_three_same(struct a64_cpu *c, uint32_t insn)
         static const unsigned char fast_op[32] = {
             [0x02] = SIMD_FP_ADD + 1, [0x0a] = SIMD_FP_SUB + 1, [0x13] = SIMD_FP_MUL + 1,
             [0x17] = SIMD_FP_DIV + 1, [0x01] = SIMD_FP_MLA + 1, [0x09] = SIMD_FP_MLS + 1,
+            [0x06] = SIMD_FP_MAX + 1, [0x0e] = SIMD_FP_MIN + 1, [0x00] = SIMD_FP_MAX + 1,
+            [0x08] = SIMD_FP_MIN + 1, [0x04] = SIMD_FP_CMEQ + 1, [0x14] = SIMD_FP_CMGE + 1,
+            [0x1c] = SIMD_FP_CMGT + 1,
         };
         if (fast_op[k] &&
             simd_fp_fast(c, (enum simd_fp_fast_op)(fast_op[k] - 1), ft, f_q(insn), &n, &m, &d)) {

@@ -132,10 +132,15 @@ bool simd_crypto_xar(struct a64_cpu *c, uint32_t insn);
 /* carry-less product of two 64-bit values; *hi gets bits 127..64 */
 uint64_t simd_clmul64(uint64_t a, uint64_t b, uint64_t *hi);
 
-/* helpers-simd-fp-fast.c: d = n op m (or d +- n * m, fused) on every lane of
+/* helpers-simd-fp-fast.c: d = n op m (or d +- n * m, fused; or a compare
+ * mask) on every lane of
  * a single (q: 4 lanes, else 2) or double vector, or false when the exact
  * lane-by-lane path must run (FPCR not at its defaults, a NaN operand) */
-enum simd_fp_fast_op { SIMD_FP_ADD, SIMD_FP_SUB, SIMD_FP_MUL, SIMD_FP_DIV, SIMD_FP_MLA, SIMD_FP_MLS };
+enum simd_fp_fast_op {
+    SIMD_FP_ADD, SIMD_FP_SUB, SIMD_FP_MUL, SIMD_FP_DIV, SIMD_FP_MLA, SIMD_FP_MLS,
+    SIMD_FP_MAX, SIMD_FP_MIN,           /* FMAXNM and FMINNM too: NaNs take the exact path */
+    SIMD_FP_CMEQ, SIMD_FP_CMGE, SIMD_FP_CMGT,
+};
 bool simd_fp_fast(const struct a64_cpu *c, enum simd_fp_fast_op op, bool dbl, bool q,
                   const union a64_vec *n, const union a64_vec *m, union a64_vec *d);
 

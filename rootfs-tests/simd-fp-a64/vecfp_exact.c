@@ -1,7 +1,8 @@
 /*
  * AdvSIMD FADD, FSUB, FMUL, FDIV, FMLA, FMLS (vector, 2S/4S/2D), FMUL,
  * FMLA, FMLS by element, and the scalar FMUL, FNMUL, FDIV, FMADD, FMSUB,
- * FNMSUB, FCVT and FCVTN from double to single, on operands chosen to reach every rule an emulator
+ * FNMSUB, FCVT and FCVTN from double to single, FMAX, FMIN, FMAXNM, FMINNM,
+ * FCMEQ, FCMGE and FCMGT (vector), on operands chosen to reach every rule an emulator
  * may shortcut: NaN propagation (signalling and quiet, in each operand),
  * the default NaN of invalid operations, infinities, denormals, overflow
  * and underflow, with FPCR at its defaults and with FZ, DN and each
@@ -93,6 +94,27 @@ OP3(fdiv_d, "fdiv d2, d0, d1")
 OP3(fmsub_d, "fmsub d2, d0, d1, d2")
 OP3(fcvt_sd, "fcvt s2, d0")
 OP3(fcvtn_2s, "fcvtn v2.2s, v0.2d")
+OP3(fmax_4s, "fmax v2.4s, v0.4s, v1.4s")
+OP3(fmax_2s, "fmax v2.2s, v0.2s, v1.2s")
+OP3(fmax_2d, "fmax v2.2d, v0.2d, v1.2d")
+OP3(fmin_4s, "fmin v2.4s, v0.4s, v1.4s")
+OP3(fmin_2s, "fmin v2.2s, v0.2s, v1.2s")
+OP3(fmin_2d, "fmin v2.2d, v0.2d, v1.2d")
+OP3(fmaxnm_4s, "fmaxnm v2.4s, v0.4s, v1.4s")
+OP3(fmaxnm_2s, "fmaxnm v2.2s, v0.2s, v1.2s")
+OP3(fmaxnm_2d, "fmaxnm v2.2d, v0.2d, v1.2d")
+OP3(fminnm_4s, "fminnm v2.4s, v0.4s, v1.4s")
+OP3(fminnm_2s, "fminnm v2.2s, v0.2s, v1.2s")
+OP3(fminnm_2d, "fminnm v2.2d, v0.2d, v1.2d")
+OP3(fcmeq_4s, "fcmeq v2.4s, v0.4s, v1.4s")
+OP3(fcmeq_2s, "fcmeq v2.2s, v0.2s, v1.2s")
+OP3(fcmeq_2d, "fcmeq v2.2d, v0.2d, v1.2d")
+OP3(fcmge_4s, "fcmge v2.4s, v0.4s, v1.4s")
+OP3(fcmge_2s, "fcmge v2.2s, v0.2s, v1.2s")
+OP3(fcmge_2d, "fcmge v2.2d, v0.2d, v1.2d")
+OP3(fcmgt_4s, "fcmgt v2.4s, v0.4s, v1.4s")
+OP3(fcmgt_2s, "fcmgt v2.2s, v0.2s, v1.2s")
+OP3(fcmgt_2d, "fcmgt v2.2d, v0.2d, v1.2d")
 
 typedef v128 (*op_fn)(v128, v128, v128, uint64_t, uint64_t *);
 struct op { const char *name; op_fn fn; int dbl, half; };
@@ -110,6 +132,16 @@ static const struct op ops[] = {
     { "fmadd.s", fmadd_s, 0, 0 }, { "fnmsub.s", fnmsub_s, 0, 0 }, { "fmul.d", fmul_d, 1, 0 },
     { "fdiv.d", fdiv_d, 1, 0 }, { "fmsub.d", fmsub_d, 1, 0 }, { "fcvt.sd", fcvt_sd, 1, 0 },
     { "fcvtn.2s", fcvtn_2s, 1, 0 },
+    { "fmax.4s", fmax_4s, 0, 0 }, { "fmax.2s", fmax_2s, 0, 1 }, { "fmax.2d", fmax_2d, 1, 0 },
+    { "fmin.4s", fmin_4s, 0, 0 }, { "fmin.2s", fmin_2s, 0, 1 }, { "fmin.2d", fmin_2d, 1, 0 },
+    { "fmaxnm.4s", fmaxnm_4s, 0, 0 }, { "fmaxnm.2s", fmaxnm_2s, 0, 1 },
+    { "fmaxnm.2d", fmaxnm_2d, 1, 0 }, { "fminnm.4s", fminnm_4s, 0, 0 },
+    { "fminnm.2s", fminnm_2s, 0, 1 }, { "fminnm.2d", fminnm_2d, 1, 0 },
+    { "fcmeq.4s", fcmeq_4s, 0, 0 }, { "fcmeq.2s", fcmeq_2s, 0, 1 },
+    { "fcmeq.2d", fcmeq_2d, 1, 0 }, { "fcmge.4s", fcmge_4s, 0, 0 },
+    { "fcmge.2s", fcmge_2s, 0, 1 }, { "fcmge.2d", fcmge_2d, 1, 0 },
+    { "fcmgt.4s", fcmgt_4s, 0, 0 }, { "fcmgt.2s", fcmgt_2s, 0, 1 },
+    { "fcmgt.2d", fcmgt_2d, 1, 0 },
 };
 
 static uint64_t pack_s(uint32_t a, uint32_t b)
