@@ -98,6 +98,32 @@ $(MON_UNIT_SRCS:%.c=$(B)/%): $(B)/%: $(B)/%.o $(MON_OBJS)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) -o $@ $^ $(MON_LIBS)
 
+# ---- runtime-system: the machine core (sysemu/*.c), accelerators
+# (hostaccel/<accel>/), boards and devices (hw/, hw/<class>/) and the monitor
+# side above; static like the other commands ----
+SYS_SRCS := $(filter-out sysemu/event.c,$(wildcard sysemu/*.c)) $(wildcard hostaccel/*/*.c hw/*.c hw/*/*.c)
+SYS_OBJS := $(SYS_SRCS:%.c=$(B)/%.o)
+all: $(B)/runtime-system
+$(B)/runtime-system: $(B)/runtime/system_main.o $(SYS_OBJS) $(MON_OBJS)
+	$(if $(Q),@echo "  LINK    $@")
+	$(Q)$(CC) -static -o $@ $^ $(MON_LIBS)
+
+# ---- runtime-system's test guests (rootfs-tests/system/*.c): freestanding
+# 32-bit PVH ELF images built with the host compiler, loadable by
+# qemu-system-x86_64 too; part of guest-progs ----
+SYSGUEST_NAMES  := $(patsubst rootfs-tests/system/%.c,%,$(wildcard rootfs-tests/system/*.c))
+SYSGUEST_LIB    := rootfs-tests/system/lib/start.S rootfs-tests/system/lib/lib.c
+SYSGUEST_CFLAGS := -m32 -O2 -ffreestanding -nostdlib -static -no-pie -fno-pic -fno-stack-protector \
+                   -fno-asynchronous-unwind-tables -mno-sse -mno-mmx -mno-80387 -Wall -Werror \
+                   -Irootfs-tests/system/lib -Wl,-T,rootfs-tests/system/lib/link.ld -Wl,--build-id=none -Wl,--no-warn-rwx-segments
+$(B)/system-guests/%: rootfs-tests/system/%.c $(SYSGUEST_LIB) rootfs-tests/system/lib/guest.h rootfs-tests/system/lib/link.ld
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  GUEST   $@")
+	$(Q)gcc $(SYSGUEST_CFLAGS) -o $@ $(SYSGUEST_LIB) $<
+system-guests: $(SYSGUEST_NAMES:%=$(B)/system-guests/%)
+guest-progs: system-guests
+.PHONY: system-guests
+
 # ---- guest test programs (rootfs-tests/progs/*.c): static -O2 per guest, plus native ----
 PROG_SRCS := $(wildcard rootfs-tests/progs/*.c)
 PROG_NAMES := $(PROG_SRCS:rootfs-tests/progs/%.c=%)

@@ -1,0 +1,108 @@
+/*
+ * The x86-64 board "microvm": RAM, the in-kernel interrupt controllers and
+ * PIT of the accelerator, COM1 (16550A at 0x3f8, IRQ 4), isa-debug-exit at
+ * 0xf4 and the ACPI PM control port 0x604 for power-off.  No PCI and no
+ * firmware: the kernel is entered directly (PVH ELF or bzImage), as with
+ * QEMU's machine of the same name.
+ */
+#include "hw/board.h"
+#include "hw/char/uart16550.h"
+#include "hw/misc/debug_exit.h"
+#include "hw/misc/pm_ctrl.h"
+#include "hw/x86/layout.h"
+#include "sysemu/machine.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct microvm {
+    struct uart16550 com1;
+};
+
+static void microvm_irq(void *opaque, int irq, int level)
+{
+    struct machine *m = opaque;
+    m->accel->irq_line(m, irq, level);
+}
+
+static int add_ram(struct machine *m, const char *name, uint64_t base, uint64_t size, char *err, size_t errlen)
+{
+    struct mem_region *r = as_add_ram(&m->mem, name, base, size);
+    if (!r) {
+        snprintf(err, errlen, "cannot allocate %llu MiB of guest RAM: %s", (unsigned long long)(size >> 20),
+                 strerror(errno));
+        return -1;
+    }
+    return m->accel->map_ram(m, r, err, errlen);
+}
+
+static int microvm_init(struct machine *m, char *err, size_t errlen)
+{
+    struct microvm *b = calloc(1, sizeof(*b));
+    m->board_state = b;
+    uint64_t low = x86_low_ram_size(m);
+    if (add_ram(m, "ram-below-4g", 0, low, err, errlen) < 0)
+        return -1;
+    if (m->ram_size > low && add_ram(m, "ram-above-4g", X86_HIGH_RAM_BASE, m->ram_size - low, err, errlen) < 0)
+        return -1;
+
+    uart16550_init(&b->com1, m->serial, (struct irq_line){ microvm_irq, m, 4 });
+    as_add_io(&m->io, "serial", 0x3f8, 8, &uart16550_ops, &b->com1);
+    as_add_io(&m->io, "isa-debug-exit", 0xf4, 1, &debug_exit_ops, m);
+    as_add_io(&m->io, "acpi-pm-cnt", PM_CTRL_PORT, 2, &pm_ctrl_ops, m);
+    return 0;
+}
+
+static int microvm_load(struct machine *m, char *err, size_t errlen)
+{
+    if (!m->kernel) {
+        /* nothing to run: the vCPUs stay in their power-on wait (QEMU would run firmware here) */
+        m->boot.mode = X86_BOOT_NONE;
+        return 0;
+    }
+    int fd = open(m->kernel, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        snprintf(err, errlen, "%s: %s", m->kernel, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode) || st.st_size == 0) {
+        snprintf(err, errlen, "%s: not a kernel image (%s)", m->kernel,
+                 S_ISDIR(st.st_mode) ? "a directory" : "an empty or special file");
+        close(fd);
+        return -1;
+    }
+    uint8_t *img = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (img == MAP_FAILED) {
+        snprintf(err, errlen, "%s: %s", m->kernel, strerror(errno));
+        return -1;
+    }
+    int r = x86_load_pvh(m, img, st.st_size, err, errlen);
+    if (r == 0)
+        r = x86_load_bzimage(m, img, st.st_size, err, errlen);
+    if (r == 0) {
+        snprintf(err, errlen, "%s: not a kernel this board can boot (neither a PVH ELF nor a Linux bzImage)",
+                 m->kernel);
+        r = -1;
+    }
+    munmap(img, st.st_size);
+    return r < 0 ? -1 : 0;
+}
+
+const struct board board_microvm = {
+    .name = "microvm",
+    .desc = "x86-64 microvm: COM1, isa-debug-exit, PM power-off; PVH ELF or bzImage kernels",
+    .arch = "x86",
+    .max_cpus = MACHINE_MAX_CPUS,
+    .init = microvm_init,
+    .load = microvm_load,
+};
