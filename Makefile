@@ -30,7 +30,7 @@ isa_objs   = $(patsubst %.c,$(B)/%.o,$(wildcard isa/$(1)/*.c syscall/$(1)/*.c))
 BUILT_GUESTS := $(foreach g,$(GUESTS),$(if $(wildcard isa/$(g)/*.c),$(g)))
 RUNNERS  := $(BUILT_GUESTS:%=$(B)/runtime-%)
 
-.PHONY: all deps check check-long run install clean guest-progs demo-progs bench
+.PHONY: all deps check check-long run install clean guest-progs demo-progs bench fuzz
 all: $(RUNNERS) $(B)/runtime-binfmt
 
 # V=1 shows the full commands
@@ -124,6 +124,20 @@ system-guests: $(SYSGUEST_NAMES:%=$(B)/system-guests/%)
 guest-progs: system-guests
 .PHONY: system-guests
 
+# ---- libFuzzer targets over the image parsers (imgutil/tests/fuzz_*.c),
+# built by clang with ASan and UBSan from the library sources directly;
+# rootfs-tests/img-fuzz.bats runs them.  Only when clang is installed. ----
+FUZZ_SRCS   := $(wildcard imgutil/tests/fuzz_*.c)
+FUZZ_BINS   := $(FUZZ_SRCS:imgutil/tests/%.c=$(B)/fuzz/%)
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -Wall -I. -D_GNU_SOURCE -fno-strict-aliasing \
+               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+HAVE_CLANG  := $(shell command -v clang 2>/dev/null)
+$(B)/fuzz/%: imgutil/tests/%.c $(IMG_LIB_SRCS) $(wildcard imgutil/*.h imgutil/*/*.h)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  FUZZ    $@")
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(IMG_LIB_SRCS) $(IMG_LIBS)
+fuzz: $(FUZZ_BINS)
+
 # ---- guest test programs (rootfs-tests/progs/*.c): static -O2 per guest, plus native ----
 PROG_SRCS := $(wildcard rootfs-tests/progs/*.c)
 PROG_NAMES := $(PROG_SRCS:rootfs-tests/progs/%.c=%)
@@ -161,11 +175,11 @@ deps:
 	@bash rootfs-tests/lib/deps.sh
 
 check: deps
-	@$(MAKE) --no-print-directory all guest-progs $(UNIT_BINS)
+	@$(MAKE) --no-print-directory all guest-progs $(UNIT_BINS) $(if $(HAVE_CLANG),$(FUZZ_BINS))
 	@bash rootfs-tests/lib/run-tests.sh $(B) $(UNIT_BINS)
 
 check-long: deps
-	@$(MAKE) --no-print-directory all guest-progs $(UNIT_BINS)
+	@$(MAKE) --no-print-directory all guest-progs $(UNIT_BINS) $(if $(HAVE_CLANG),$(FUZZ_BINS))
 	@RUNTIME_CHECK_LONG=1 bash rootfs-tests/lib/run-tests.sh $(B) $(UNIT_BINS)
 
 run: deps

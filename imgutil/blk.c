@@ -113,8 +113,11 @@ static struct blk_dev *blk_open_one(const char *filename, const char *fmt, int f
     }
     int ret = drv->open(bs, flags, err);
     if (ret < 0) {
+        /* the header may have named a backing file before open failed */
         close(bs->fd);
         free(bs->filename);
+        free(bs->backing_file);
+        free(bs->backing_fmt);
         free(bs);
         return NULL;
     }

@@ -13,6 +13,7 @@ pkgs=(
     qemu-utils libzstd-dev libjansson-dev
     debootstrap cmake strace golang-go
     sqlite3 openssl gawk bzip2 xz-utils
+    clang libclang-rt-14-dev
 )
 
 missing=()
