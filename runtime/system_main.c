@@ -12,6 +12,7 @@
 #include "sysemu/log.h"
 #include "sysemu/loop.h"
 #include "sysemu/machine.h"
+#include "sysemu/monitor/setup.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -48,7 +49,11 @@ static void usage(void)
            "  -kernel FILE           a PVH ELF kernel or a Linux bzImage\n"
            "  -initrd FILE           initial ramdisk (PVH module / Linux initrd)\n"
            "  -append STRING         kernel command line\n"
-           "  -serial SPEC           COM1's back-end: stdio, file:PATH, pty, null, none (default stdio)\n"
+           "  -serial SPEC           COM1's back-end: stdio, file:PATH, pty, unix:PATH,server[,wait=off],\n"
+           "                         null, none, mon:SPEC (shared with the monitor; C-a c switches)\n"
+           "                         (default mon:stdio, or stdio with -monitor/-qmp)\n"
+           "  -monitor SPEC          the human monitor on SPEC (same syntax)\n"
+           "  -qmp SPEC              a QMP server on SPEC, e.g. unix:PATH,server,wait=off\n"
            "  -nographic             no display: COM1 on stdio (the only mode there is)\n"
            "  -S                     do not start the vCPUs until the monitor says cont\n"
            "  -no-reboot             exit instead of rebooting when the guest resets\n"
@@ -123,7 +128,10 @@ static void on_signal(void *opaque, int fd)
 int main(int argc, char **argv)
 {
     struct machine *m = &machine;
-    const char *board_name = "microvm", *accel = "kvm", *serial = "stdio";
+    const char *board_name = "microvm", *accel = "kvm";
+    struct monitor_opts mo = { 0 };
+    struct monitor_setup ms;
+    char err[512];
     m->ram_size = 128ull << 20;
     m->smp = 1;
 
@@ -158,7 +166,12 @@ int main(int argc, char **argv)
         } else if (!strcmp(o, "append")) {
             m->append = ARG();
         } else if (!strcmp(o, "serial")) {
-            serial = ARG();
+            mo.serial = ARG();
+        } else if (!strcmp(o, "monitor")) {
+            mo.monitor = ARG();
+        } else if (!strcmp(o, "qmp")) {
+            if (monitor_opts_add_qmp(&mo, ARG(), err, sizeof(err)) < 0)
+                die_usage("%s", err);
         } else if (!strcmp(o, "nographic")) {
             /* there is no display to turn off: COM1 goes to stdio already */
         } else if (!strcmp(o, "S")) {
@@ -205,7 +218,6 @@ int main(int argc, char **argv)
     if (m->append && !m->kernel)
         die_usage("-append needs -kernel");
 
-    char err[512];
     if (loop_init() < 0)
         die_usage("cannot set up the main loop: %s", strerror(errno));
     as_init(&m->mem, "memory");
@@ -214,15 +226,18 @@ int main(int argc, char **argv)
     pthread_cond_init(&m->cond, NULL);
     machine_control_ops.machine_name = m->board->name;
 
-    if (strcmp(serial, "none")) {
-        m->serial = chardev_open(serial, "serial0", loop_chardev(), err, sizeof(err));
-        if (!m->serial)
-            die_usage("-serial %s: %s", serial, err);
-    }
+    if (monitor_setup_open(&ms, &mo, loop_chardev(), err, sizeof(err)) < 0)
+        die_usage("%s", err);
+    m->serial = ms.serial;
     chardev_set_quit_hook(quit_from_console);
 
     if (m->accel->init(m, err, sizeof(err)) < 0 || m->board->init(m, err, sizeof(err)) < 0 ||
         m->board->load(m, err, sizeof(err)) < 0) {
+        chardev_term_restore();
+        die_usage("%s", err);
+    }
+    /* after the board: the UART has the serial chardev's input first */
+    if (monitor_setup_start(&ms, &machine_control_ops, m, err, sizeof(err)) < 0) {
         chardev_term_restore();
         die_usage("%s", err);
     }

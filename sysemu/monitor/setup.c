@@ -70,20 +70,9 @@ fail:
     return -1;
 }
 
-static const struct machine_control *quit_ctl;
-static void *quit_m;
-
-static void quit_from_keyboard(void)
-{
-    quit_ctl->quit(quit_m);
-}
-
 int monitor_setup_start(struct monitor_setup *s, const struct machine_control *ctl, void *m,
                         char *err, size_t errlen)
 {
-    quit_ctl = ctl;
-    quit_m = m;
-    chardev_set_quit_hook(quit_from_keyboard);
     if (s->serial && s->serial->mux && !(s->serial_hmp = monitor_new(s->serial, ctl, m))) {
         snprintf(err, errlen, "monitor: chardev '%s' has no room for the monitor", s->serial->label);
         return -1;

@@ -41,7 +41,7 @@ int monitor_opts_add_qmp(struct monitor_opts *o, const char *spec, char *err, si
 /* open the chardevs; 0, or -1 with one line in err (nothing is left open) */
 int monitor_setup_open(struct monitor_setup *s, const struct monitor_opts *o,
                        struct chardev_loop *loop, char *err, size_t errlen);
-/* attach the monitor and QMP to their chardevs; Ctrl-A x becomes ctl->quit */
+/* attach the monitor and QMP to their chardevs (after the UART attached to the serial one) */
 int monitor_setup_start(struct monitor_setup *s, const struct machine_control *ctl, void *m,
                         char *err, size_t errlen);
 void monitor_setup_close(struct monitor_setup *s);

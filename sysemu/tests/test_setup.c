@@ -96,8 +96,6 @@ int main(void)
     slurp(t, buf, sizeof(buf), "(qemu) ");
     ok(!strcmp(serial_in, "hi") && strstr(buf, "(qemu) "),
        "mon: serial: bytes to the UART, C-a c to its own monitor");
-    chardev_input(s.serial, (const uint8_t *)"\001x", 2);
-    ok(fm.quits == 1, "C-a x asks the machine to quit");
     close(h);
     close(q);
     close(t);
