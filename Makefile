@@ -104,9 +104,10 @@ $(MON_UNIT_SRCS:%.c=$(B)/%): $(B)/%: $(B)/%.o $(MON_OBJS)
 SYS_SRCS := $(filter-out sysemu/event.c,$(wildcard sysemu/*.c)) $(wildcard hostaccel/*/*.c hw/*.c hw/*/*.c)
 SYS_OBJS := $(SYS_SRCS:%.c=$(B)/%.o)
 all: $(B)/runtime-system
-$(B)/runtime-system: $(B)/runtime/system_main.o $(SYS_OBJS) $(MON_OBJS)
+# virtio-blk (hw/virtio/) opens disks through the block layer imgutil/
+$(B)/runtime-system: $(B)/runtime/system_main.o $(SYS_OBJS) $(MON_OBJS) $(IMG_LIB_OBJS)
 	$(if $(Q),@echo "  LINK    $@")
-	$(Q)$(CC) -static -o $@ $^ $(MON_LIBS)
+	$(Q)$(CC) -static -o $@ $^ $(MON_LIBS) $(IMG_LIBS)
 
 # ---- runtime-system's test guests (rootfs-tests/system/*.c): freestanding
 # 32-bit PVH ELF images built with the host compiler, loadable by
