@@ -3,8 +3,10 @@
  * in-memory model for every vmdk subformat (grain-crossing, partial-grain,
  * across the 2 GiB split) and both vhdx kinds, surviving a reopen; a
  * streamOptimized image written in order and refusing rewrites; CRC-32C
- * against the spec's check value; and random byte damage to the metadata
- * that must end in a clean open error or clean reads, never a crash.
+ * against the spec's check value; a two-entry vhdx log replayed in order
+ * (and refused when its sequence is broken); and random byte damage to the
+ * metadata that must end in a clean open error or clean reads, never a
+ * crash.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -168,6 +170,96 @@ static void test_vhdx(void)
                   "vhdx across a chunk boundary");
 }
 
+/* one log entry at pos of the log: a data descriptor writing the sector
+ * at data_off with fill, and (zero_off != 0) a zero descriptor before it */
+static void log_entry(uint8_t *log, uint64_t pos, uint64_t seq, uint32_t tail,
+                      const uint8_t *guid, uint64_t data_off, uint8_t fill, uint64_t zero_off)
+{
+    uint8_t *e = log + pos;
+    memset(e, 0, 8192);
+    memcpy(e, "loge", 4);
+    le32_put(e + 8, 8192);
+    le32_put(e + 12, tail);
+    le64_put(e + 16, seq);
+    le32_put(e + 24, zero_off ? 2 : 1);
+    memcpy(e + 32, guid, 16);
+    le64_put(e + 48, 64 << 20);
+    le64_put(e + 56, 64 << 20);
+    uint8_t *d = e + 64;
+    if (zero_off) {
+        memcpy(d, "zero", 4);
+        le64_put(d + 8, 4096);
+        le64_put(d + 16, zero_off);
+        le64_put(d + 24, seq);
+        d += 32;
+    }
+    memcpy(d, "desc", 4);
+    memset(d + 4, fill, 4);     /* trailing bytes */
+    memset(d + 8, fill, 8);     /* leading bytes */
+    le64_put(d + 16, data_off);
+    le64_put(d + 24, seq);
+    uint8_t *sec = e + 4096;
+    memset(sec, fill, 4096);
+    memcpy(sec, "data", 4);
+    le32_put(sec + 4, (uint32_t)(seq >> 32));
+    le32_put(sec + 4092, (uint32_t)seq);
+    le32_put(e + 4, vhdx_checksum(e, 8192, 4));
+}
+
+/* a dynamic image with block 0 allocated, and a log of two entries under
+ * a fresh log GUID; second_seq breaks the sequence when not first + 1 */
+static int log_image(const char *file, uint64_t second_seq, uint64_t *blk0)
+{
+    struct blk_err err = { "" };
+    struct blk_create_opts o = { .size = 20 << 20, .size_set = true };
+    blk_create(blk_driver_find("vhdx"), file, &o, &err);
+    struct blk_dev *bs = blk_open(file, "vhdx", BLK_O_RDWR, &err);
+    if (!bs)
+        return -1;
+    uint8_t ones[65536];
+    memset(ones, 0x11, sizeof(ones));
+    blk_write(bs, 0, ones, sizeof(ones));
+    struct vhdx_state *s = bs->opaque;
+    *blk0 = VHDX_BAT_OFF(s->bat[0]);
+    uint8_t guid[16];
+    vhdx_guid_random(guid);
+    uint8_t *log = calloc(1, 1 << 20);
+    log_entry(log, 0, 10, 0, guid, *blk0 + 4096, 0x22, 0);
+    log_entry(log, 8192, second_seq, 0, guid, *blk0 + 8192, 0x33, *blk0 + 12288);
+    file_pwrite(bs->fd, log, 1 << 20, le64_get(s->hdr + 72));
+    free(log);
+    memcpy(s->hdr + 48, guid, 16);
+    vhdx_write_header(bs->fd, s);
+    blk_close(bs);
+    return 0;
+}
+
+static void test_vhdx_log(void)
+{
+    struct blk_err err = { "" };
+    uint64_t blk0;
+    ok(log_image(path("log.vhdx"), 11, &blk0) == 0, "vhdx log: image with two log entries");
+    struct blk_dev *bs = blk_open(path("log.vhdx"), "vhdx", 0, &err);
+    ok(!bs && strstr(err.msg, "replayed"), "vhdx log: refused read-only: %s", err.msg);
+    blk_close(bs);
+    bs = blk_open(path("log.vhdx"), "vhdx", BLK_O_RDWR, &err);
+    uint8_t got[16384], want[16384];
+    memset(want, 0x11, 4096);
+    memset(want + 4096, 0x22, 4096);
+    memset(want + 8192, 0x33, 4096);
+    memset(want + 12288, 0, 4096);
+    ok(bs && blk_read(bs, 0, got, sizeof(got)) == 0 && !memcmp(got, want, sizeof(got)),
+       "vhdx log: both entries replayed in order at open: %s", err.msg);
+    blk_close(bs);
+    bs = blk_open(path("log.vhdx"), "vhdx", 0, &err);
+    ok(bs != NULL, "vhdx log: the replayed image opens read-only (log GUID cleared)");
+    blk_close(bs);
+    ok(log_image(path("log2.vhdx"), 13, &blk0) == 0, "vhdx log: image with a broken sequence");
+    bs = blk_open(path("log2.vhdx"), "vhdx", BLK_O_RDWR, &err);
+    ok(!bs && strstr(err.msg, "corrupt"), "vhdx log: a broken sequence is refused: %s", err.msg);
+    blk_close(bs);
+}
+
 /* flip random bytes in [lo, hi) of a copy of good; opening and reading
  * must fail cleanly or succeed, never crash */
 static void damage(const char *fmt, const char *good, uint64_t lo, uint64_t hi, int rounds)
@@ -236,6 +328,7 @@ int main(void)
     test_vmdk_subformats();
     test_vmdk_stream();
     test_vhdx();
+    test_vhdx_log();
     test_damage();
     printf("1..%d\n", n_test);
     char cmd[300];

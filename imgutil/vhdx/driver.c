@@ -5,7 +5,8 @@
  * the data written, and only then the 8-byte BAT entry -- a single sector
  * write, so an interruption leaves the old entry or the new one and at
  * worst an unreferenced block.  QEMU routes BAT updates through the log;
- * ours leave the log empty, which every reader accepts.  The first write
+ * ours leave the log empty, which every reader accepts (an active log
+ * is replayed at open, log.c).  The first write
  * after open renews FileWriteGuid/DataWriteGuid in both headers (spec
  * 2.2.2.1), one header at a time.
  */
@@ -183,7 +184,11 @@ static int vhdx_check(struct blk_dev *bs, struct blk_check_result *r, int fix)
             r->corruptions++;
         }
     }
-    (void)fix;
+    /* as qemu-img: a log replayed at open counts as one corruption fixed */
+    if (s->log_replayed && fix) {
+        r->corruptions_fixed = 1;
+        s->log_replayed = false;
+    }
     return 0;
 }
 

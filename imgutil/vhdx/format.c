@@ -2,9 +2,8 @@
  * Reading a VHDX file's structure: the current header (the valid one with
  * the higher sequence number), the region table, the metadata items and
  * the BAT, each checked against its CRC-32C and the file size so a damaged
- * image is refused at open.  A non-empty log is refused too: replaying it
- * is left to qemu-img (check -r all), and reading around it would show
- * stale data.
+ * image is refused at open.  An active log is replayed first (log.c) when
+ * the image is opened read-write, and refused when it is opened read-only.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -108,28 +107,6 @@ static int pick_header(struct blk_dev *bs, struct vhdx_state *s, struct blk_err 
     if (le16_get(s->hdr + 66) != 1 || le16_get(s->hdr + 64) != 0)
         return blk_err_set(err, -ENOTSUP, "unsupported VHDX version %u (log version %u)",
                            le16_get(s->hdr + 66), le16_get(s->hdr + 64));
-    return 0;
-}
-
-/* a log with entries under the header's log GUID still has to be replayed */
-static int check_log(struct blk_dev *bs, struct vhdx_state *s, struct blk_err *err)
-{
-    static const uint8_t zero[16];
-    const uint8_t *guid = s->hdr + 48;
-    if (!memcmp(guid, zero, 16))
-        return 0;
-    uint64_t off = le64_get(s->hdr + 72), len = le32_get(s->hdr + 68);
-    if ((off % VHDX_MIB) || (len % VHDX_MIB) || off > s->file_size || len > s->file_size - off)
-        return blk_err_set(err, -EINVAL, "VHDX log at 0x%" PRIx64 " is out of the file", off);
-    uint8_t e[64];
-    for (uint64_t p = 0; p < len; p += 4096) {
-        int ret = file_pread(bs->fd, e, sizeof(e), off + p);
-        if (ret < 0)
-            return blk_err_set(err, ret, "could not read the log");
-        if (!memcmp(e, "loge", 4) && !memcmp(e + 32, guid, 16))
-            return blk_err_set(err, -ENOTSUP, "the VHDX log is not empty and replaying it is "
-                               "not supported (qemu-img check -r all replays it)");
-    }
     return 0;
 }
 
@@ -261,7 +238,8 @@ int vhdx_read_metadata(struct blk_dev *bs, struct vhdx_state *s, int flags,
     int ret = file_pread(bs->fd, sig, 8, 0);
     if (ret < 0 || memcmp(sig, "vhdxfile", 8))
         return blk_err_set(err, -EINVAL, "not a VHDX image (no file identifier)");
-    if ((ret = pick_header(bs, s, err)) < 0 || (ret = check_log(bs, s, err)) < 0)
+    if ((ret = pick_header(bs, s, err)) < 0 ||
+        (ret = vhdx_log_replay(bs, s, &s->log_replayed, err)) < 0)
         return ret;
     uint64_t md_off = 0, md_len = 0;
     if ((ret = read_region_table(bs, s, &md_off, &md_len, err)) < 0)

@@ -65,6 +65,7 @@ struct vhdx_state {
     uint32_t block_size, lsec, psec;
     uint64_t chunk_ratio;
     uint64_t file_size;
+    bool log_replayed;              /* for check: one corruption fixed */
 };
 
 uint32_t vhdx_crc32c(const void *buf, size_t len);
@@ -83,6 +84,10 @@ int vhdx_read_metadata(struct blk_dev *bs, struct vhdx_state *s, int flags,
 int vhdx_write_header(int fd, struct vhdx_state *s);
 /* does payload BAT entry i point (partly) past the end of the file */
 bool vhdx_entry_past_eof(const struct vhdx_state *s, uint64_t size, uint64_t i);
+
+/* log.c: replay an active log (refused on a read-only image) */
+int vhdx_log_replay(struct blk_dev *bs, struct vhdx_state *s, bool *replayed,
+                    struct blk_err *err);
 
 /* create.c */
 int vhdx_create(const char *filename, const struct blk_create_opts *o, struct blk_err *err);
