@@ -63,6 +63,7 @@ static void cmd_system_powerdown(struct hmp_ctx *h, const char *args, FILE *out)
 
 static void cmd_quit(struct hmp_ctx *h, const char *args, FILE *out)
 {
+    h->quitting = true;
     h->ctl->quit(h->m);
 }
 

@@ -8,6 +8,7 @@
 #ifndef SYSEMU_MONITOR_HMP_H
 #define SYSEMU_MONITOR_HMP_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "sysemu/control.h"
@@ -22,6 +23,7 @@ struct hmp_ctx {
     const struct machine_control *ctl;
     void *m;
     int cpu;            /* the monitor's current CPU (`info registers`, the '*' of `info cpus`) */
+    bool quitting;      /* `quit` ran: no prompt after it, as QEMU's monitor is gone by then */
 };
 
 /* run one command line; output lines end in "\n" */

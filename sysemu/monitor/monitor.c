@@ -49,7 +49,8 @@ static void run_line(struct monitor *mon)
     chardev_write(mon->chr, crlf, n);
     free(crlf);
     free(text);
-    put(mon, MONITOR_PROMPT);
+    if (!mon->hmp.quitting)
+        put(mon, MONITOR_PROMPT);
 }
 
 static void mon_read(void *opaque, const uint8_t *buf, size_t len)

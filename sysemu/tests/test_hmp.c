@@ -80,7 +80,7 @@ static void test_commands(void)
        "cont after shutdown asks for a reset");
     fm.status = "paused";
     hmp("quit");
-    ok(fm.quits == 1, "quit reaches the machine");
+    ok(fm.quits == 1 && h.quitting, "quit reaches the machine and marks the monitor quitting");
     size_t n;
     char *crlf = hmp_crlf("a\nb\r\n", 5, &n);
     ok(!strcmp(crlf, "a\r\nb\r\n") && n == 6, "hmp_crlf: \\n -> \\r\\n, existing \\r\\n kept");
@@ -145,6 +145,10 @@ static void test_session(void)
     connect(fd, (struct sockaddr *)&sa, sizeof(sa));
     client_read(fd, buf, sizeof(buf), "(qemu) ");
     ok(strstr(buf, "(qemu) ") != NULL, "a reconnecting client gets a fresh banner and prompt");
+    int quits = fm.quits;
+    send(fd, "quit\r", 5, 0);
+    client_read(fd, buf, sizeof(buf), "never");
+    ok(!strcmp(buf, "quit\r\n") && fm.quits == quits + 1, "quit: echoed, no prompt after it");
     close(fd);
     chardev_close(c);
     monitor_free(mon);
