@@ -218,3 +218,59 @@ PY
     [ "$status" -eq 1 ]
     [[ "$output" == "runtime-system: -monitor unix:$T/no/such/dir/m.sock,server,wait=off: "*"No such file or directory" ]]
 }
+
+@test "default mon:stdio on a terminal: raw mode, C-a c to the monitor, C-a h, C-a x quits, terminal restored" {
+    run python3 - "$RS" "$GUESTS/mon_idle" <<'PY'
+import os, pty, select, sys, termios, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], "-kernel", sys.argv[2], "-nographic"])
+buf = b""
+def until(tok, t=10):
+    global buf
+    end = time.time() + t
+    while tok not in buf and time.time() < end:
+        r, _, _ = select.select([fd], [], [], 0.1)
+        if r:
+            try:
+                d = os.read(fd, 4096)
+            except OSError:
+                break
+            if not d:
+                break
+            buf += d
+    i = buf.find(tok)
+    if i < 0:
+        print("MISSING %r in %r" % (tok, buf)); sys.exit(1)
+    got, buf = buf[:i + len(tok)], buf[i + len(tok):]
+    return got
+until(b"mon_idle: up")
+attrs = termios.tcgetattr(fd)
+print("raw" if not attrs[3] & (termios.ICANON | termios.ECHO | termios.ISIG) else "cooked")
+os.write(fd, b"\x01h")
+print("help" if b"C-a x    exit emulator" in until(b"C-a C-a") else "nohelp")
+os.write(fd, b"\x01c")
+until(b"(qemu) ")
+os.write(fd, b"info status\r")
+print(repr(until(b"(qemu) ")))
+os.write(fd, b"\x01x")
+print(repr(until(b"Terminated")))
+_, st = os.waitpid(pid, 0)
+print("exit", os.waitstatus_to_exitcode(st))
+try:
+    # a new pty starts cooked (ICANON, ECHO, ISIG): that is what must be back
+    cooked = termios.ICANON | termios.ECHO | termios.ISIG
+    print("restored" if termios.tcgetattr(fd)[3] & cooked == cooked else "not restored")
+except termios.error as e:
+    print("tcgetattr:", e)
+PY
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "raw" ]
+    [ "${lines[1]}" = "help" ]
+    # the terminal's own output processing adds a \r before each \r\n, as with QEMU
+    [[ "${lines[2]}" == *"info status\\r\\r\\nVM status: running\\r\\r\\n(qemu) '" ]]
+    [[ "${lines[3]}" == *"QEMU: Terminated'" ]]
+    [ "${lines[4]}" = "exit 0" ]
+    [ "${lines[5]}" = "restored" ]
+}
