@@ -274,3 +274,33 @@ PY
     [ "${lines[4]}" = "exit 0" ]
     [ "${lines[5]}" = "restored" ]
 }
+
+@test "-serial pty: announced like QEMU, the guest's banner readable on the pty after cont" {
+    start -kernel "$GUESTS/mon_idle" -S -serial pty -qmp unix:"$T/qmp.sock",server,wait=off
+    wait_file "$T/err" "char device redirected to"
+    line=$(head -n 1 "$T/err")
+    [[ "$line" =~ ^char\ device\ redirected\ to\ (/dev/pts/[0-9]+)\ \(label\ serial0\)$ ]]
+    pts=${BASH_REMATCH[1]}
+    run python3 - "$pts" "$T/qmp.sock" "$BATS_TEST_DIRNAME/monitor/client.py" <<'PY'
+import os, subprocess, sys, time, tty
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)
+tty.setraw(fd)
+subprocess.run([sys.executable, sys.argv[3], "qmp", sys.argv[2], "exec", "qmp_capabilities",
+                "exec", "cont"], check=True, stdout=subprocess.DEVNULL)
+buf = b""
+end = time.time() + 10
+while b"mon_idle: up" not in buf and time.time() < end:
+    os.set_blocking(fd, False)
+    try:
+        buf += os.read(fd, 4096)
+    except BlockingIOError:
+        time.sleep(0.05)
+print(repr(buf))
+PY
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"mon_idle: up"* ]]
+    run $CLIENT qmp "$T/qmp.sock" exec qmp_capabilities exec quit eof
+    finish
+    [ "$status" -eq 0 ]
+}
