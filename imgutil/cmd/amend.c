@@ -1,9 +1,10 @@
 /*
  * runtime-img amend: qemu-img amend -- change the options of an existing
  * image in place: for qcow2 compat (0.10 <-> 1.1), lazy_refcounts,
- * refcount_bits, backing_file/backing_fmt and size.  Options that only make
- * sense at creation (cluster_size, preallocation, ...) are refused, as in
- * qemu-img.
+ * refcount_bits and size.  backing_file/backing_fmt may only name what the
+ * image has (qemu-img 7.2 refuses a change: rebase does it, safely).
+ * Options that only make sense at creation (cluster_size, preallocation,
+ * ...) are refused, as in qemu-img.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -71,6 +72,19 @@ static bool amend_parse(const char *list, struct blk_amend_opts *o)
     }
     free(copy);
     return ok;
+}
+
+/* backing_file/backing_fmt may only repeat what the image records */
+static bool amend_backing_same(struct blk_dev *bs, struct blk_amend_opts *o)
+{
+    bool same = true;
+    if (o->backing_set)
+        same = o->backing_file && bs->backing_file &&
+               !strcmp(o->backing_file, bs->backing_file);
+    if (o->backing_fmt)
+        same = same && bs->backing_fmt && !strcmp(o->backing_fmt, bs->backing_fmt);
+    o->backing_set = false;
+    return same;
 }
 
 int cmd_amend(int argc, char **argv)
@@ -154,15 +168,13 @@ int cmd_amend(int argc, char **argv)
                   bs->drv->name);
         rc = 1;
     } else {
-        if (o.backing_fmt && !o.backing_set) {
-            /* a new format for the backing file already named */
-            o.backing_set = true;
-            o.backing_file = bs->backing_file ? strdup(bs->backing_file) : NULL;
-        }
-        if (o.backing_set && !o.backing_file)
-            o.backing_fmt = NULL;
         img_progress_update(&pg, 0, 100);
-        if (bs->drv->amend(bs, &o, &err) < 0) {
+        if (!amend_backing_same(bs, &o)) {
+            /* as qemu-img since 6.0: changing it here skipped rebase's safety */
+            img_error(filename, "Cannot amend the backing file; use 'runtime-img rebase' "
+                      "instead");
+            rc = 1;
+        } else if (bs->drv->amend(bs, &o, &err) < 0) {
             img_error(filename, "%s", err.msg);
             rc = 1;
         }

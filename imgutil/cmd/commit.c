@@ -121,9 +121,8 @@ int cmd_commit(int argc, char **argv)
         case 'r':
             if (!img_parse_size(optarg, &rate)) {
                 img_error(NULL, "Invalid rate limit specified. You may use k, M, G, T, P or E "
-                          "suffixes for");
-                fprintf(stderr, "runtime-img: kilobytes, megabytes, gigabytes, terabytes, "
-                        "petabytes and exabytes.\n");
+                          "suffixes for kilobytes, megabytes, gigabytes, terabytes, petabytes "
+                          "and exabytes.");
                 return 1;
             }
             break;

@@ -18,9 +18,8 @@ static bool dd_number(const char *what, const char *v, uint64_t *out)
 {
     if (img_parse_size(v, out))
         return true;
-    img_error(NULL, "Invalid %s specified. You may use k, M, G, T, P or E suffixes for", what);
-    fprintf(stderr, "runtime-img: kilobytes, megabytes, gigabytes, terabytes, petabytes and "
-            "exabytes.\n");
+    img_error(NULL, "Invalid %s specified. You may use k, M, G, T, P or E suffixes for "
+              "kilobytes, megabytes, gigabytes, terabytes, petabytes and exabytes.", what);
     return false;
 }
 
