@@ -120,18 +120,23 @@ $(VIRTIO_UNIT_SRCS:%.c=$(B)/%): $(B)/%: $(B)/%.o $(VIRTIO_OBJS) $(IMG_LIB_OBJS)
 	$(Q)$(CC) -o $@ $^ $(IMG_LIBS)
 
 # ---- runtime-system's test guests (rootfs-tests/system/*.c): freestanding
-# 32-bit PVH ELF images built with the host compiler, loadable by
-# qemu-system-x86_64 too; part of guest-progs ----
+# x86-64 PVH ELF images (a 32-bit entry; start.S goes to long mode) built
+# with the host compiler, loadable by qemu-system-x86_64 too; part of
+# guest-progs ----
 SYSGUEST_NAMES  := $(patsubst rootfs-tests/system/%.c,%,$(wildcard rootfs-tests/system/*.c))
-SYSGUEST_LIB    := rootfs-tests/system/lib/start.S rootfs-tests/system/lib/lib.c
-SYSGUEST_CFLAGS := -m32 -O2 -ffreestanding -nostdlib -static -no-pie -fno-pic -fno-stack-protector \
+SYSGUEST_LIB    := rootfs-tests/system/lib/start.S rootfs-tests/system/lib/lib.c rootfs-tests/system/lib/ring3.c
+SYSGUEST_CFLAGS := -m64 -mno-red-zone -mcmodel=small -O2 -ffreestanding -nostdlib -static -no-pie -fno-pic -fno-stack-protector \
                    -fno-asynchronous-unwind-tables -mno-sse -mno-mmx -mno-80387 -Wall -Werror \
                    -Irootfs-tests/system/lib -Wl,-T,rootfs-tests/system/lib/link.ld -Wl,--build-id=none -Wl,--no-warn-rwx-segments
-$(B)/system-guests/%: rootfs-tests/system/%.c $(SYSGUEST_LIB) rootfs-tests/system/lib/guest.h rootfs-tests/system/lib/link.ld
+$(B)/system-guests/%: rootfs-tests/system/%.c $(SYSGUEST_LIB) $(wildcard rootfs-tests/system/lib/*.h) rootfs-tests/system/lib/link.ld
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  GUEST   $@")
 	$(Q)gcc $(SYSGUEST_CFLAGS) -o $@ $(SYSGUEST_LIB) $<
-system-guests: $(SYSGUEST_NAMES:%=$(B)/system-guests/%)
+# the native oracle of the cpl3 guest's workload
+$(B)/system-guests/work-native: rootfs-tests/system/oracle/work.c rootfs-tests/system/lib/work.h
+	@mkdir -p $(dir $@)
+	gcc -O2 -Wall -Werror -o $@ $<
+system-guests: $(SYSGUEST_NAMES:%=$(B)/system-guests/%) $(B)/system-guests/work-native
 guest-progs: system-guests
 .PHONY: system-guests
 

@@ -179,7 +179,11 @@ enum vcpu_exit kvm_vcpu_run(struct vcpu *v)
         return VCPU_CONTINUE;
     case KVM_EXIT_SHUTDOWN:
         /* a triple fault: a PC resets */
-        sysemu_log(LOG_GUEST_ERRORS, "vCPU %d: triple fault, resetting", v->index);
+        if (sysemu_log_mask & LOG_GUEST_ERRORS) {
+            char regs[2048];
+            kvm_vcpu_registers(v, regs, sizeof(regs));
+            sysemu_log(LOG_GUEST_ERRORS, "vCPU %d: triple fault, resetting\n%s", v->index, regs);
+        }
         return VCPU_RESET;
     case KVM_EXIT_SYSTEM_EVENT:
         switch (run->system_event.type) {
