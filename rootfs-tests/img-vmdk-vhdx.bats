@@ -207,6 +207,17 @@ opts() {
     $R create -q -f vhdx o.vhdx 20M
     qemu-io -c 'write -P 0x77 3M 5M' o.vhdx >/dev/null
     read_same vhdx o.vhdx
+    # the first write gives a vmdk a new CID (as qemu-img), in its descriptor
+    for sub in monolithicSparse monolithicFlat twoGbMaxExtentSparse streamOptimized; do
+        rm -f n.vmdk n-*
+        $R create -q -f vmdk -o subformat=$sub n.vmdk $(stat -c %s src.raw)
+        c1=$(qemu-img info --output=json n.vmdk | grep '"cid"')
+        $R convert -n -O vmdk src.raw n.vmdk
+        c2=$(qemu-img info --output=json n.vmdk | grep '"cid"')
+        [ "$c1" != "$c2" ] || { echo "CID kept: $sub"; return 1; }
+        qemu-img check -q n.vmdk
+        qemu-img compare -q src.raw n.vmdk
+    done
     # streamOptimized is append-only, as in qemu-img
     rm -f s.vmdk
     $R convert -O vmdk -o subformat=streamOptimized src.raw s.vmdk

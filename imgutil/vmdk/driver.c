@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -78,6 +79,8 @@ static int open_embedded(struct blk_dev *bs, struct vmdk_state *s, struct blk_er
     }
     if (doff > e->file_size / VMDK_SECTOR || dlen > VMDK_MAX_DESC / VMDK_SECTOR)
         return blk_err_set(err, -EINVAL, "descriptor offset or size is absurd");
+    s->desc_off = doff * VMDK_SECTOR;
+    s->desc_cap = dlen * VMDK_SECTOR;
     s->desc = read_text(bs->fd, doff * VMDK_SECTOR, dlen * VMDK_SECTOR, err);
     if (!s->desc)
         return -EINVAL;
@@ -90,6 +93,7 @@ static int open_descriptor(struct blk_dev *bs, struct vmdk_state *s, int flags,
     int64_t sz = file_size(bs->fd);
     if (sz < 0)
         return blk_err_set(err, (int)sz, "could not get the file size");
+    s->desc_cap = VMDK_MAX_DESC;
     s->desc = read_text(bs->fd, 0, (uint64_t)sz, err);
     if (!s->desc)
         return -EINVAL;
@@ -255,6 +259,54 @@ static int vmdk_read(struct blk_dev *bs, uint64_t off, void *vbuf, size_t len)
     return ret < 0 ? ret : 0;
 }
 
+/* As QEMU does, the first write after open gives the image a new CID, so
+ * an overlay made on the old content (parentCID) can tell it changed. */
+static int update_cid(struct blk_dev *bs, struct vmdk_state *s)
+{
+    s->cid_updated = true;
+    char *line = NULL;
+    for (char *l = s->desc; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL)
+        if (!strncmp(l, "CID=", 4)) {
+            line = l;
+            break;
+        }
+    if (!line)
+        return 0;
+    uint32_t cid;
+    if (getrandom(&cid, sizeof(cid), 0) != sizeof(cid))
+        cid = s->cid * 2654435761u + 1;
+    char *eol = line + strcspn(line, "\r\n");
+    size_t old_len = strlen(s->desc);
+    char *t = NULL;
+    if (asprintf(&t, "%.*sCID=%08x%s", (int)(line - s->desc), s->desc, cid, eol) < 0)
+        return -ENOMEM;
+    size_t len = strlen(t);
+    if (len > s->desc_cap) {
+        free(t);
+        return 0;       /* no room: keep the old CID rather than fail the write */
+    }
+    char *pad = calloc(1, len > old_len ? len : old_len);
+    if (!pad) {
+        free(t);
+        return -ENOMEM;
+    }
+    memcpy(pad, t, len);
+    /* embedded: zero what the old text used; a descriptor file is cut */
+    int ret = file_pwrite(bs->fd, pad, s->desc_off ? (len > old_len ? len : old_len) : len,
+                          s->desc_off);
+    free(pad);
+    if (ret >= 0 && !s->desc_off && ftruncate(bs->fd, (off_t)len) < 0)
+        ret = -errno;
+    if (ret < 0) {
+        free(t);
+        return ret;
+    }
+    free(s->desc);
+    s->desc = t;
+    s->cid = cid;
+    return 0;
+}
+
 /* a new grain for [grain start, +grain) holding data at in..in+n */
 static int sparse_alloc_write(struct blk_dev *bs, struct vmdk_extent *e, uint64_t voff,
                               uint64_t rel, const uint8_t *data, uint64_t n, bool had_zero)
@@ -320,6 +372,8 @@ static int vmdk_write(struct blk_dev *bs, uint64_t off, const void *vbuf, size_t
     int ret = 0;
     bs->io_err.msg[0] = 0;
     pthread_mutex_lock(&bs->lock);
+    if (!s->cid_updated)
+        ret = update_cid(bs, s);
     while (len && ret >= 0) {
         struct vmdk_extent *e = find_ext(s, off);
         uint64_t rel = off - e->start;
@@ -347,6 +401,8 @@ static int vmdk_write_zeroes(struct blk_dev *bs, uint64_t off, uint64_t len, boo
     int ret = 0;
     bs->io_err.msg[0] = 0;
     pthread_mutex_lock(&bs->lock);
+    if (!s->cid_updated)
+        ret = update_cid(bs, s);
     while (len && ret >= 0) {
         struct vmdk_extent *e = find_ext(s, off);
         uint64_t rel = off - e->start;
@@ -364,6 +420,10 @@ static int vmdk_write_zeroes(struct blk_dev *bs, uint64_t off, uint64_t len, boo
                 ret = vmdk_sparse_set(e, rel, VMDK_GTE_ZEROED);
             else if (g > 1 && !(e->flags & VMDK_FL_COMPRESS))
                 ret = file_zero(e->fd, g + rel % e->grain, n, false);
+            else if (g > 1 && (ret = vmdk_sparse_read_compressed(e, g, s->zbuf, rel -
+                               rel % e->grain, &bs->io_err)) >= 0 &&
+                     buf_is_zero(s->zbuf + rel % e->grain, n))
+                ;       /* a stream grain that already has zeroes there */
             else {
                 memset(s->zbuf, 0, e->grain);
                 /* zbuf doubles as the copy-on-write buffer: hand over a copy */

@@ -67,6 +67,8 @@ struct vmdk_state {
     char *desc;             /* descriptor text (NUL-terminated) */
     char create_type[64];
     uint32_t cid, parent_cid;
+    uint64_t desc_off, desc_cap;    /* where the descriptor lives, its room */
+    bool cid_updated;               /* CID renewed since open */
     int n;
     struct vmdk_extent *ext;
     uint8_t *zbuf;          /* one grain for compressed reads and writes */
