@@ -146,8 +146,7 @@ static bool overlaps(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
     return a0 < b1 && b0 < a1;
 }
 
-static int vpc_read_bat(struct blk_dev *bs, struct vpc *s, uint64_t fsize, int flags,
-                        struct blk_err *err)
+static int vpc_read_bat(struct blk_dev *bs, struct vpc *s, uint64_t fsize, struct blk_err *err)
 {
     uint8_t h[VHD_DYN_HEADER_SIZE];
     uint64_t hoff = be64_get(s->footer + F_DATA_OFFSET);
@@ -200,7 +199,7 @@ static int vpc_read_bat(struct blk_dev *bs, struct vpc *s, uint64_t fsize, int f
             overlaps(off, end, s->bat_offset, s->bat_offset + bat_len))
             return blk_err_set(err, -EINVAL, "BAT entry %" PRIu32 " (sector %" PRIu32
                                ") overlaps the image metadata", i, s->bat[i]);
-        if (end > fsize && !(flags & BLK_O_CHECK))
+        if (end > fsize)
             return blk_err_set(err, -EINVAL, "BAT entry %" PRIu32 " (sector %" PRIu32
                                ") points past the end of the file; the image has been "
                                "truncated", i, s->bat[i]);
@@ -263,7 +262,7 @@ static int vpc_open(struct blk_dev *bs, int flags, struct blk_err *err)
             goto fail;
         }
     } else {
-        ret = vpc_read_bat(bs, s, (uint64_t)fsize, flags, err);
+        ret = vpc_read_bat(bs, s, (uint64_t)fsize, err);
         if (ret < 0)
             goto fail;
     }

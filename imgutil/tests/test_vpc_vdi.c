@@ -3,7 +3,9 @@
  * zero-writes against an in-memory model, read back before and after a
  * reopen; vdi's own check stays clean; the sizes qemu-img 7.2 gives for
  * a few requested sizes (its CHS rounding, force_size, sector rounding);
- * and a damaged table refused at open.
+ * a damaged table refused at open; and random damage to the metadata (with
+ * the VHD checksums made valid again half the time, so the fields behind
+ * them are reached) ending in success or a clean error, the file unchanged.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "imgutil/blk.h"
@@ -189,6 +192,123 @@ static void damaged(void)
     ok(!vdi_clean("vdi"), "vdi: check counts the bad entry");
 }
 
+static uint32_t vhd_sum(const uint8_t *b, size_t len, size_t at)
+{
+    uint32_t sum = 0;
+    for (size_t i = 0; i < len; i++)
+        if (i < at || i >= at + 4)
+            sum += b[i];
+    return ~sum;
+}
+
+/* open, read everything, block status over the disk, check: any result but
+ * a crash will do */
+static void exercise(const char *fmt)
+{
+    struct blk_err err;
+    for (int pass = 0; pass < 2; pass++) {
+        struct blk_dev *bs = blk_open(file, fmt, pass ? BLK_O_CHECK : 0, &err);
+        if (!bs)
+            continue;
+        uint64_t size = bs->size < (4u << 20) ? bs->size : (4u << 20);
+        uint8_t *buf = malloc(1 << 16);
+        for (uint64_t off = 0; off < size; off += 1 << 16)
+            blk_read(bs, off, buf, size - off < (1 << 16) ? size - off : (1 << 16));
+        /* and the end of a disk that claims to be bigger */
+        if (bs->size > size)
+            blk_read(bs, bs->size - 512, buf, 512);
+        int steps = 0;
+        for (uint64_t off = 0, n; off < bs->size && steps < 100000; off += n, steps++) {
+            uint64_t map;
+            if (blk_block_status(bs, off, bs->size - off, &n, &map) < 0 || !n)
+                break;
+        }
+        struct blk_check_result r;
+        if (bs->drv->check)
+            bs->drv->check(bs, &r, 0);
+        free(buf);
+        blk_close(bs);
+    }
+}
+
+/* what a write of any kind would change: size, modification time and the
+ * metadata bytes (reading the whole file each time made the test slow) */
+static uint64_t file_sum(void)
+{
+    struct stat st;
+    uint8_t buf[4096];
+    uint64_t h = 1469598103934665603ull;
+    int fd = open(file, O_RDONLY);
+    if (fd < 0 || fstat(fd, &st) < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof(buf));
+    close(fd);
+    for (ssize_t i = 0; i < n; i++)
+        h = (h ^ buf[i]) * 1099511628211ull;
+    return h ^ (uint64_t)st.st_size * 31 ^ (uint64_t)st.st_mtim.tv_sec * 1000000007ull ^
+           (uint64_t)st.st_mtim.tv_nsec;
+}
+
+static void fuzz(const struct kind *k, uint32_t meta_len, const uint32_t hot[3][2])
+{
+    static uint8_t good[8 << 20];
+    make(k, 6u << 20);
+    struct blk_err err;
+    struct blk_dev *bs = blk_open(file, k->fmt, BLK_O_RDWR, &err);
+    uint8_t data[4096];
+    memset(data, 0x5a, sizeof(data));
+    for (int i = 0; bs && i < 3; i++)
+        blk_write(bs, (uint64_t)i * (2u << 20) + 4096, data, sizeof(data));
+    if (bs)
+        blk_close(bs);
+    int fd = open(file, O_RDONLY);
+    ssize_t glen = read(fd, good, sizeof(good));
+    close(fd);
+    int opened = 0, unchanged = 1;
+    bool cut = false;
+    for (int it = 0; it < 200 && glen > 0; it++) {
+        uint8_t *img = malloc((size_t)glen);
+        memcpy(img, good, (size_t)glen);
+        int nb = 1 + (int)(rnd() % 4);
+        for (int j = 0; j < nb; j++) {
+            /* half the time in the fields that size and place things */
+            const uint32_t *h = hot[rnd() % 3];
+            uint32_t at = (uint32_t)(rnd() % 2 ? h[0] + rnd() % h[1] : rnd() % meta_len);
+            img[at] = rnd() % 3 ? (uint8_t)rnd() : (rnd() % 2 ? 0xff : 0);
+        }
+        if (!strcmp(k->fmt, "vpc") && rnd() % 2) {
+            be32_put(img + 64, vhd_sum(img, 512, 64));
+            be32_put(img + 512 + 36, vhd_sum(img + 512, 1024, 36));
+        }
+        /* only the metadata changes, unless the file is cut short: the
+         * blocks are rewritten after a cut */
+        fd = open(file, O_WRONLY);
+        if (cut) {
+            file_pwrite(fd, good, (size_t)glen, 0);
+            cut = false;
+        }
+        file_pwrite(fd, img, meta_len, 0);
+        if (rnd() % 8 == 0) {
+            cut = true;
+            if (ftruncate(fd, (off_t)(rnd() % (uint64_t)glen)) < 0)
+                cut = true;
+        }
+        close(fd);
+        free(img);
+        uint64_t before = file_sum();
+        struct blk_dev *t = blk_open(file, k->fmt, 0, &err);
+        if (t) {
+            opened++;
+            blk_close(t);
+        }
+        exercise(k->fmt);
+        if (file_sum() != before)
+            unchanged = 0;
+    }
+    ok(unchanged, "%s: 200 damaged images (%d still open) read, mapped and checked; "
+       "no crash, no change", k->name, opened);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir)) {
@@ -200,6 +320,13 @@ int main(void)
         random_io(&kinds[i]);
     sizes();
     damaged();
+    /* footer copy (sizes, geometry), dynamic header (table offset, entries,
+     * block size), BAT */
+    static const uint32_t vpc_hot[3][2] = { { 40, 24 }, { 512 + 16, 24 }, { 1536, 24 } };
+    /* header (offsets, geometry, sizes, counts), block map */
+    static const uint32_t vdi_hot[3][2] = { { 0x150, 0x38 }, { 0x40, 16 }, { 512, 24 } };
+    fuzz(&kinds[0], 2048, vpc_hot);
+    fuzz(&kinds[3], 1024, vdi_hot);
     unlink(file);
     rmdir(tmpdir);
     printf("1..%d\n", n_test);
