@@ -158,6 +158,9 @@ struct blk_driver {
     void (*info_specific)(struct blk_dev *bs, FILE *f, const char *ind, bool json);
     /* host bytes of every file of the image (formats with extent files) */
     uint64_t (*allocated_size)(struct blk_dev *bs);
+    /* the file an OFFSET status at byte off refers to (formats with extent
+     * files; NULL hook: the image file itself) */
+    const char *(*extent_file)(struct blk_dev *bs, uint64_t off);
     /* optional: rewrite the backing file name and format (NULL: none) */
     int (*change_backing)(struct blk_dev *bs, const char *file, const char *fmt,
                           struct blk_err *err);

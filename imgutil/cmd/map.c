@@ -131,6 +131,8 @@ int cmd_map(int argc, char **argv)
             .data = st & BLK_ST_DATA, .has_offset = st & BLK_ST_OFFSET,
             .offset = map, .compressed = st & BLK_ST_COMPRESSED, .file = layer->filename,
         };
+        if (layer->drv->extent_file && off < layer->size)
+            e.file = layer->drv->extent_file(layer, off);
         if (!e.present && layer->backing == NULL && !e.data)
             e.zero = true;
         if (have && map_mergeable(&cur, &e)) {

@@ -495,9 +495,15 @@ static int vmdk_block_status(struct blk_dev *bs, uint64_t off, uint64_t len,
     if (e->type == VMDK_EXT_SPARSE) {
         st = sparse_status(bs, e, rel, n, pnum, map);
     } else if (e->type == VMDK_EXT_FLAT) {
-        *pnum = n;
-        *map = e->flat_off + rel;
-        st = BLK_ST_ALLOCATED | BLK_ST_DATA | BLK_ST_OFFSET;
+        /* as QEMU: the extent file's holes are data that reads as zero */
+        bool data;
+        st = file_data_status(e->fd, e->flat_off + rel, n, &data, pnum);
+        if (st >= 0) {
+            if (*pnum > n || !*pnum)
+                *pnum = n;
+            *map = e->flat_off + rel;
+            st = BLK_ST_ALLOCATED | BLK_ST_DATA | BLK_ST_OFFSET | (data ? 0 : BLK_ST_ZERO);
+        }
     } else {
         *pnum = n;
         st = BLK_ST_ALLOCATED | BLK_ST_ZERO;
@@ -592,6 +598,12 @@ static uint64_t vmdk_allocated_size(struct blk_dev *bs)
     return sum;
 }
 
+static const char *vmdk_extent_file(struct blk_dev *bs, uint64_t off)
+{
+    struct vmdk_extent *e = find_ext(bs->opaque, off);
+    return e->in_desc_file || !e->path ? bs->filename : e->path;
+}
+
 static long vmdk_compress(struct blk_dev *bs, const void *src, size_t len, void *dst,
                           size_t cap)
 {
@@ -626,5 +638,6 @@ const struct blk_driver blk_vmdk_driver = {
     .write_compressed = vmdk_write_compressed,
     .info_specific = vmdk_info_specific,
     .allocated_size = vmdk_allocated_size,
+    .extent_file = vmdk_extent_file,
     .supports_backing = true,
 };
