@@ -166,6 +166,9 @@ struct blk_driver {
                           struct blk_err *err);
     /* optional: change creation options in place */
     int (*amend)(struct blk_dev *bs, const struct blk_amend_opts *o, struct blk_err *err);
+    /* optional: bytes a copy of the persistent bitmaps takes in a qcow2
+     * image of cluster size cs (qemu-img measure's "bitmaps size") */
+    int64_t (*measure_bitmaps)(struct blk_dev *bs, uint64_t cs);
 };
 
 struct blk_dev {

@@ -94,6 +94,22 @@ all_same() {
     done
 }
 
+@test "measure: bitmaps size of persistent bitmaps equals qemu-img's" {
+    rm -f bm.qcow2
+    qemu-img create -q -f qcow2 bm.qcow2 3G
+    for g in 512 64k 2M; do
+        qemu-img bitmap --add -g $g bm.qcow2 "bitmap-$g"
+    done
+    qemu-img bitmap --add bm.qcow2 a-much-longer-bitmap-name
+    for o in "" "-o cluster_size=512" "-o cluster_size=4k" "-o compat=0.10"; do
+        for out in human json; do
+            diff <(qemu-img measure --output=$out -O qcow2 $o bm.qcow2) \
+                 <($R measure --output=$out -O qcow2 $o bm.qcow2) || { echo "differs: $o"; return 1; }
+        done
+    done
+    [ "$($R measure -O qcow2 bm.qcow2 | sed -n 's/bitmaps size: //p')" -gt 0 ]
+}
+
 @test "commit: into the backing file, top emptied; contents equal qemu-img's" {
     chain q
     chain r

@@ -26,6 +26,8 @@ setup_file() {
     qemu-io -c 'write -P 1 0 4k' -c 'write -z 8k 4k' "$T/seeds/snap.qcow2" >/dev/null
     qemu-img snapshot -c s1 "$T/seeds/snap.qcow2"
     qemu-io -c 'write -P 2 0 2k' "$T/seeds/snap.qcow2" >/dev/null
+    qemu-img create -q -f qcow2 -o cluster_size=512 "$T/seeds/bitmaps.qcow2" 64k
+    qemu-img bitmap --add -g 512 "$T/seeds/bitmaps.qcow2" b0
 }
 
 teardown_file() {

@@ -203,7 +203,7 @@ int cmd_measure(int argc, char **argv)
     } else {
         vsize = round_up(size, cs);
     }
-    uint64_t full;
+    uint64_t full, bitmaps = 0;
     bool has_bitmaps = false;
     if (qcow2) {
         int order = __builtin_ctz((unsigned)rbits);
@@ -211,8 +211,16 @@ int cmd_measure(int argc, char **argv)
             required = vsize;
         full = qcow2_full_size(vsize, cs, order, o.extended_l2);
         required = full - vsize + required;
-        /* persistent dirty bitmaps: v3 target and a qcow2 source, which has none here */
-        has_bitmaps = o.compat != 2 && bs && !strcmp(bs->drv->name, "qcow2");
+        /* persistent dirty bitmaps: a v3 target and a source that can have them */
+        has_bitmaps = o.compat != 2 && bs && bs->drv->measure_bitmaps;
+        int64_t b = has_bitmaps ? bs->drv->measure_bitmaps(bs, cs) : 0;
+        if (b < 0) {
+            img_error(filename, "could not read the persistent bitmaps: %s",
+                      strerror((int)-b));
+            blk_close(bs);
+            return 1;
+        }
+        bitmaps = (uint64_t)b;
     } else {
         required = full = bs ? bs->size : vsize;
     }
@@ -220,13 +228,13 @@ int cmd_measure(int argc, char **argv)
     if (json) {
         printf("{\n");
         if (has_bitmaps)
-            printf("    \"bitmaps\": 0,\n");
+            printf("    \"bitmaps\": %" PRIu64 ",\n", bitmaps);
         printf("    \"required\": %" PRIu64 ",\n    \"fully-allocated\": %" PRIu64 "\n}\n",
                required, full);
     } else {
         printf("required size: %" PRIu64 "\nfully allocated size: %" PRIu64 "\n", required, full);
         if (has_bitmaps)
-            printf("bitmaps size: 0\n");
+            printf("bitmaps size: %" PRIu64 "\n", bitmaps);
     }
     return 0;
 }

@@ -444,4 +444,5 @@ const struct blk_driver blk_qcow2_driver = {
     .is_dirty = qcow2_is_dirty,
     .change_backing = qcow2_change_backing,
     .amend = qcow2_amend,
+    .measure_bitmaps = qcow2_measure_bitmaps,
 };

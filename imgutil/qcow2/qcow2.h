@@ -198,6 +198,9 @@ int qcow2_change_backing(struct blk_dev *bs, const char *file, const char *fmt,
                          struct blk_err *err);
 int qcow2_amend(struct blk_dev *bs, const struct blk_amend_opts *o, struct blk_err *err);
 
+/* bitmaps.c */
+int64_t qcow2_measure_bitmaps(struct blk_dev *bs, uint64_t cs);
+
 /* driver.c */
 extern const struct blk_driver blk_qcow2_driver;
 

@@ -2,10 +2,11 @@
  * libFuzzer target for the qcow2 parsers: each input is a whole image file,
  * put in a memfd and opened as qcow2 (header, extensions, L1, refcount
  * table, snapshot table).  What opens is then read through its L2 tables,
- * mapped, checked without repair, and -- on a private copy opened
- * read-write, which repairs a dirty image first -- written at a few places,
- * which walks the refcount allocator over whatever the tables claim.  Any
- * crash, ASan report, leak or hang is a bug; error returns are expected.
+ * mapped, its bitmap directory measured, checked without repair, and -- on
+ * a private copy opened read-write, which repairs a dirty image first --
+ * written at a few places, which walks the refcount allocator over whatever
+ * the tables claim.  Any crash, ASan report, leak or hang is a bug; error
+ * returns are expected.
  *
  * Built by the Makefile with clang -fsanitize=fuzzer,address as
  * build/fuzz/fuzz_qcow2, run by rootfs-tests/img-fuzz.bats (a short pass
@@ -56,6 +57,8 @@ static void exercise_read(struct blk_dev *bs, uint8_t *buf)
             break;
         off += pnum;
     }
+    if (bs->drv->measure_bitmaps)
+        bs->drv->measure_bitmaps(bs, 65536);
     quiet_check(bs, 0);
 }
 
