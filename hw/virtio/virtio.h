@@ -213,6 +213,10 @@ void virtq_unpop(struct virtqueue *q, unsigned n);
 unsigned virtq_avail(struct virtio_dev *d, struct virtqueue *q);
 /* return a chain with `written` bytes stored into its in-buffers */
 void virtq_push(struct virtio_dev *d, struct virtqueue *q, const struct virtq_elem *e, uint32_t written);
+/* several chains published at once (a mergeable RX frame): element i past
+ * the used index, then the index moved by n */
+void virtq_fill(struct virtio_dev *d, struct virtqueue *q, uint16_t head, uint32_t written, unsigned i);
+void virtq_flush(struct virtio_dev *d, struct virtqueue *q, unsigned n);
 /* interrupt the driver for used buffers unless it suppressed it (flags / used_event) */
 void virtq_notify(struct virtio_dev *d, struct virtqueue *q);
 /* with EVENT_IDX: ask for a kick at the next available buffer; returns true

@@ -159,17 +159,29 @@ void virtq_unpop(struct virtqueue *q, unsigned n)
     q->last_avail -= n;
 }
 
-void virtq_push(struct virtio_dev *d, struct virtqueue *q, const struct virtq_elem *e, uint32_t written)
+void virtq_fill(struct virtio_dev *d, struct virtqueue *q, uint16_t head, uint32_t written, unsigned i)
 {
     if (!q->ready || virtio_dev_broken(d))
         return;
     volatile uint32_t *ring = (volatile uint32_t *)(q->used + 2);
-    unsigned slot = q->used_idx & (q->num - 1);
-    ring[2 * slot] = e->head;
+    unsigned slot = (uint16_t)(q->used_idx + i) & (q->num - 1);
+    ring[2 * slot] = head;
     ring[2 * slot + 1] = written;
-    q->used_idx++;
-    /* release: the element and the data written into the buffers before the index */
+}
+
+void virtq_flush(struct virtio_dev *d, struct virtqueue *q, unsigned n)
+{
+    if (!q->ready || virtio_dev_broken(d))
+        return;
+    q->used_idx += n;
+    /* release: the elements and the data written into the buffers before the index */
     __atomic_store_n(&q->used[USED_IDX], q->used_idx, __ATOMIC_RELEASE);
+}
+
+void virtq_push(struct virtio_dev *d, struct virtqueue *q, const struct virtq_elem *e, uint32_t written)
+{
+    virtq_fill(d, q, e->head, written, 0);
+    virtq_flush(d, q, 1);
 }
 
 /* 2.7.10: does moving the index from old to new pass the driver's event index? */

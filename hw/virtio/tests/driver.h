@@ -18,44 +18,44 @@
 #define RAM_BASE 0x100000ull            /* gpa 0 is outside RAM on purpose */
 #define RAM_SIZE (8ull << 20)
 
-static uint8_t *ram;
-static int irq_level, irq_raises;
+static uint8_t *ram __attribute__((unused));
+static int irq_level __attribute__((unused)), irq_raises __attribute__((unused));
 
-static void *fake_ptr(void *opaque, uint64_t gpa, uint64_t len)
+static inline void *fake_ptr(void *opaque, uint64_t gpa, uint64_t len)
 {
     if (gpa < RAM_BASE || gpa - RAM_BASE > RAM_SIZE || len > RAM_SIZE - (gpa - RAM_BASE))
         return NULL;
     return ram + (gpa - RAM_BASE);
 }
 
-static void fake_irq(void *opaque, int level)
+static inline void fake_irq(void *opaque, int level)
 {
     if (level && !__atomic_load_n(&irq_level, __ATOMIC_RELAXED))
         __atomic_add_fetch(&irq_raises, 1, __ATOMIC_RELAXED);
     __atomic_store_n(&irq_level, level, __ATOMIC_RELAXED);
 }
 
-static struct virtio_mem fake_mem(void)
+static inline struct virtio_mem fake_mem(void)
 {
     return (struct virtio_mem){ fake_ptr, NULL };
 }
 
-static struct virtio_irq fake_irq_line(void)
+static inline struct virtio_irq fake_irq_line(void)
 {
     return (struct virtio_irq){ fake_irq, NULL };
 }
 
-static void *gpa(uint64_t a)
+static inline void *gpa(uint64_t a)
 {
     return ram + (a - RAM_BASE);
 }
 
-static uint32_t rd(struct virtio_dev *d, uint64_t off)
+static inline uint32_t rd(struct virtio_dev *d, uint64_t off)
 {
     return virtio_mmio_read(d, off, 4);
 }
 
-static void wr(struct virtio_dev *d, uint64_t off, uint32_t v)
+static inline void wr(struct virtio_dev *d, uint64_t off, uint32_t v)
 {
     virtio_mmio_write(d, off, v, 4);
 }
@@ -68,11 +68,11 @@ struct drv_queue {
     uint16_t avail_idx, used_seen, next_desc;
 };
 
-static volatile uint16_t *avail_ring(struct drv_queue *q) { return gpa(q->avail); }
-static volatile uint16_t *used_ring(struct drv_queue *q) { return gpa(q->used); }
-static struct vring_desc *desc_table(struct drv_queue *q) { return gpa(q->desc); }
+static inline volatile uint16_t *avail_ring(struct drv_queue *q) { return gpa(q->avail); }
+static inline volatile uint16_t *used_ring(struct drv_queue *q) { return gpa(q->used); }
+static inline struct vring_desc *desc_table(struct drv_queue *q) { return gpa(q->desc); }
 
-static uint64_t dev_features(struct virtio_dev *d)
+static inline uint64_t dev_features(struct virtio_dev *d)
 {
     wr(d, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
     uint64_t f = rd(d, VIRTIO_MMIO_DEVICE_FEATURES);
@@ -81,7 +81,7 @@ static uint64_t dev_features(struct virtio_dev *d)
 }
 
 /* 3.1.1 steps 1-6: reset, ACKNOWLEDGE, DRIVER, features, FEATURES_OK; true when the device kept it */
-static bool drv_negotiate(struct virtio_dev *d, uint64_t features)
+static inline bool drv_negotiate(struct virtio_dev *d, uint64_t features)
 {
     wr(d, VIRTIO_MMIO_STATUS, 0);
     wr(d, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
@@ -95,7 +95,7 @@ static bool drv_negotiate(struct virtio_dev *d, uint64_t features)
 }
 
 /* lay queue i out at base (desc, avail, used back to back) and make it ready */
-static bool drv_queue_setup(struct virtio_dev *d, struct drv_queue *q, int i, uint16_t num, uint64_t base)
+static inline bool drv_queue_setup(struct virtio_dev *d, struct drv_queue *q, int i, uint16_t num, uint64_t base)
 {
     memset(q, 0, sizeof(*q));
     q->index = i;
@@ -116,7 +116,7 @@ static bool drv_queue_setup(struct virtio_dev *d, struct drv_queue *q, int i, ui
     return rd(d, VIRTIO_MMIO_QUEUE_READY) == 1;
 }
 
-static void drv_ok(struct virtio_dev *d)
+static inline void drv_ok(struct virtio_dev *d)
 {
     wr(d, VIRTIO_MMIO_STATUS, rd(d, VIRTIO_MMIO_STATUS) | VIRTIO_STATUS_DRIVER_OK);
 }
@@ -129,7 +129,7 @@ struct drv_buf {
 
 /* write a chain of n buffers into the descriptor table from slot `first`;
  * with `indirect`, into a table at indirect_gpa pointed to by one descriptor */
-static uint16_t drv_chain(struct drv_queue *q, uint16_t first, const struct drv_buf *b, int n,
+static inline uint16_t drv_chain(struct drv_queue *q, uint16_t first, const struct drv_buf *b, int n,
                           uint64_t indirect_gpa)
 {
     struct vring_desc *t = indirect_gpa ? gpa(indirect_gpa) : desc_table(q);
@@ -146,7 +146,7 @@ static uint16_t drv_chain(struct drv_queue *q, uint16_t first, const struct drv_
 }
 
 /* make the chain at head available (2.7.13) without notifying */
-static void drv_publish(struct drv_queue *q, uint16_t head)
+static inline void drv_publish(struct drv_queue *q, uint16_t head)
 {
     volatile uint16_t *a = avail_ring(q);
     a[2 + (q->avail_idx & (q->num - 1))] = head;
@@ -154,13 +154,13 @@ static void drv_publish(struct drv_queue *q, uint16_t head)
     __atomic_store_n(&a[1], q->avail_idx, __ATOMIC_RELEASE);
 }
 
-static void drv_notify(struct virtio_dev *d, struct drv_queue *q)
+static inline void drv_notify(struct virtio_dev *d, struct drv_queue *q)
 {
     wr(d, VIRTIO_MMIO_QUEUE_NOTIFY, q->index);
 }
 
 /* wait up to 5 s for the used index to reach `want`; false on time-out */
-static bool drv_wait_used(struct drv_queue *q, uint16_t want)
+static inline bool drv_wait_used(struct drv_queue *q, uint16_t want)
 {
     for (int i = 0; i < 5000; i++) {
         if (__atomic_load_n(&used_ring(q)[1], __ATOMIC_ACQUIRE) == want)
@@ -171,7 +171,7 @@ static bool drv_wait_used(struct drv_queue *q, uint16_t want)
 }
 
 /* wait up to 5 s for a status bit (DEVICE_NEEDS_RESET) */
-static bool drv_wait_status(struct virtio_dev *d, uint32_t bit)
+static inline bool drv_wait_status(struct virtio_dev *d, uint32_t bit)
 {
     for (int i = 0; i < 5000; i++) {
         if (rd(d, VIRTIO_MMIO_STATUS) & bit)
@@ -182,7 +182,7 @@ static bool drv_wait_status(struct virtio_dev *d, uint32_t bit)
 }
 
 /* the used element for the i-th completion: id and written length */
-static void drv_used_elem(struct drv_queue *q, uint16_t i, uint32_t *id, uint32_t *len)
+static inline void drv_used_elem(struct drv_queue *q, uint16_t i, uint32_t *id, uint32_t *len)
 {
     volatile uint32_t *e = (volatile uint32_t *)(used_ring(q) + 2);
     *id = e[2 * (i & (q->num - 1))];

@@ -1,0 +1,247 @@
+/*
+ * virtio-net against a driver written here, over a socketpair-backed netdev
+ * (one datagram per frame, like a tap device): TX frames arrive whole on the
+ * other end, frames sent from it fill RX buffers (one chain, or several with
+ * VIRTIO_NET_F_MRG_RXBUF), RX waits for buffers instead of dropping, and the
+ * -netdev parser refuses what it cannot do in one line.
+ */
+#include "hw/net/netdev.h"
+#include "hw/virtio/net.h"
+#include "hw/virtio/tests/driver.h"
+#include "sysemu/tests/tap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#define RXQ_BASE (RAM_BASE)
+#define TXQ_BASE (RAM_BASE + 0x10000)
+#define TXBUF    (RAM_BASE + 0x20000)
+#define RXBUF    (RAM_BASE + 0x100000)
+#define QNUM     64
+
+struct nic {
+    struct virtio_net n;
+    struct drv_queue rx, tx;
+    int peer;                   /* the other end of the socketpair: the "wire" */
+    uint16_t rx_next, tx_next;
+};
+
+static int nic_seq;
+
+static bool nic_open(struct nic *c, uint64_t features, const uint8_t *mac)
+{
+    int sv[2];
+    char err[256], id[16];
+    memset(c, 0, sizeof(*c));
+    if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) < 0)
+        return false;
+    snprintf(id, sizeof(id), "n%d", nic_seq++);
+    struct netdev *nd = netdev_add_fd(id, "socket", sv[0], err, sizeof(err));
+    if (!nd)
+        return false;
+    c->peer = sv[1];
+    if (virtio_net_init(&c->n, nd, mac, fake_mem(), fake_irq_line()) < 0)
+        return false;
+    struct virtio_dev *d = &c->n.vdev;
+    if (!drv_negotiate(d, dev_features(d) & features))
+        return false;
+    if (!drv_queue_setup(d, &c->rx, VIRTIO_NET_RXQ, QNUM, RXQ_BASE) ||
+        !drv_queue_setup(d, &c->tx, VIRTIO_NET_TXQ, QNUM, TXQ_BASE))
+        return false;
+    drv_ok(d);
+    return true;
+}
+
+static void nic_close(struct nic *c)
+{
+    struct netdev *nd = c->n.nd;
+    virtio_net_destroy(&c->n);
+    netdev_close(nd);
+    close(c->peer);
+}
+
+/* give the device n RX buffers of len bytes each */
+static void rx_add(struct nic *c, int n, uint32_t len)
+{
+    for (int i = 0; i < n; i++) {
+        uint16_t slot = c->rx_next++ % QNUM;
+        struct drv_buf b = { RXBUF + slot * 4096ull, len, true };
+        memset(gpa(b.addr), 0xaa, len);
+        drv_chain(&c->rx, slot, &b, 1, 0);
+        drv_publish(&c->rx, slot);
+    }
+    drv_notify(&c->n.vdev, &c->rx);
+}
+
+static bool wait_fd(int fd, int ms)
+{
+    struct pollfd p = { fd, POLLIN, 0 };
+    return poll(&p, 1, ms) == 1;
+}
+
+static void fill(uint8_t *p, size_t n, uint32_t seed)
+{
+    for (size_t i = 0; i < n; i++) {
+        seed = seed * 1103515245 + 12345;
+        p[i] = seed >> 16;
+    }
+}
+
+static void test_tx(void)
+{
+    struct nic c;
+    if (!ok(nic_open(&c, ~0ull, NULL), "virtio-net opens over a socketpair netdev"))
+        return;
+    struct virtio_dev *d = &c.n.vdev;
+    uint8_t mac[6];
+    for (int i = 0; i < 6; i++)
+        mac[i] = virtio_mmio_read(d, 0x100 + i, 1);
+    ok(rd(d, VIRTIO_MMIO_DEVICE_ID) == 1 && !memcmp(mac, "\x52\x54\x00\x12\x34", 5),
+       "device ID 1, MAC %02x:%02x:%02x:%02x:%02x:%02x in the config space", mac[0], mac[1], mac[2], mac[3],
+       mac[4], mac[5]);
+    ok((virtio_mmio_read(d, 0x106, 2) & VIRTIO_NET_S_LINK_UP) && (dev_features(d) >> VIRTIO_NET_F_STATUS & 1) &&
+       (dev_features(d) >> VIRTIO_NET_F_MAC & 1), "MAC and STATUS offered, link up");
+
+    /* header and frame in separate buffers */
+    uint8_t frame[1514], got[2048];
+    fill(frame, sizeof(frame), 3);
+    memset(gpa(TXBUF), 0, 12);
+    memcpy(gpa(TXBUF + 64), frame, sizeof(frame));
+    struct drv_buf b[2] = { { TXBUF, 12, false }, { TXBUF + 64, sizeof(frame), false } };
+    drv_chain(&c.tx, 0, b, 2, 0);
+    drv_publish(&c.tx, 0);
+    drv_notify(d, &c.tx);
+    ssize_t n = wait_fd(c.peer, 5000) ? recv(c.peer, got, sizeof(got), 0) : -1;
+    ok(n == (ssize_t)sizeof(frame) && !memcmp(got, frame, sizeof(frame)), "TX: a 1514-byte frame arrives whole (%zd)", n);
+    ok(drv_wait_used(&c.tx, 1), "TX: the chain is returned");
+
+    /* header and frame in one buffer, through an indirect table */
+    memcpy(gpa(TXBUF + 12), frame, 60);
+    struct drv_buf one = { TXBUF, 72, false };
+    drv_chain(&c.tx, 2, &one, 1, TXBUF + 0x8000);
+    drv_publish(&c.tx, 2);
+    drv_notify(d, &c.tx);
+    n = wait_fd(c.peer, 5000) ? recv(c.peer, got, sizeof(got), 0) : -1;
+    ok(n == 60 && !memcmp(got, frame, 60), "TX: header and frame sharing a buffer, indirect (%zd)", n);
+    ok(drv_wait_used(&c.tx, 2), "TX: the second chain is returned");
+    nic_close(&c);
+}
+
+static void test_rx(void)
+{
+    struct nic c;
+    uint8_t mac[6] = { 2, 0, 0, 0, 0, 7 };
+    if (!ok(nic_open(&c, ~(1ull << VIRTIO_NET_F_MRG_RXBUF), mac), "virtio-net without MRG_RXBUF, mac= given"))
+        return;
+    struct virtio_dev *d = &c.n.vdev;
+    ok(virtio_mmio_read(d, 0x105, 1) == 7, "the given MAC is in the config space");
+    uint8_t frame[1000];
+    fill(frame, sizeof(frame), 9);
+
+    /* no buffers yet: the frame must wait, not be dropped */
+    send(c.peer, frame, 100, 0);
+    usleep(20000);
+    ok(used_ring(&c.rx)[1] == 0, "RX: no buffers, nothing used");
+    rx_add(&c, 2, 2048);
+    ok(drv_wait_used(&c.rx, 1), "RX: buffers added, the waiting frame is delivered");
+    uint32_t id, len;
+    drv_used_elem(&c.rx, 0, &id, &len);
+    uint8_t *p = gpa(RXBUF + id * 4096ull);
+    ok(len == 112 && p[10] == 1 && p[11] == 0 && !memcmp(p + 12, frame, 100),
+       "RX: header (num_buffers 1) and 100 bytes of frame, used length %u", len);
+    ok(irq_level && (rd(d, VIRTIO_MMIO_INTERRUPT_STATUS) & VIRTIO_INT_VRING), "RX: interrupt raised");
+    wr(d, VIRTIO_MMIO_INTERRUPT_ACK, 3);
+
+    /* a frame larger than the chain is dropped without MRG_RXBUF; the buffer stays */
+    rx_add(&c, 1, 256);             /* one 2048 buffer left, then the 256 one */
+    send(c.peer, frame, sizeof(frame), 0);
+    ok(drv_wait_used(&c.rx, 2), "RX: a 1000-byte frame into the 2048-byte buffer");
+    send(c.peer, frame, 600, 0);    /* does not fit 256 bytes: dropped */
+    send(c.peer, frame, 50, 0);
+    ok(drv_wait_used(&c.rx, 3), "RX: a frame too big for the chain is dropped, the next one uses it");
+    drv_used_elem(&c.rx, 2, &id, &len);
+    ok(len == 62 && c.n.rx_dropped == 1, "RX: used length %u, %llu dropped", len, (unsigned long long)c.n.rx_dropped);
+    nic_close(&c);
+
+    /* mergeable buffers: a frame over several chains, num_buffers in the first */
+    if (!ok(nic_open(&c, ~0ull, NULL), "virtio-net with MRG_RXBUF"))
+        return;
+    ok(virtio_has_feature(&c.n.vdev, VIRTIO_NET_F_MRG_RXBUF), "MRG_RXBUF negotiated");
+    rx_add(&c, 3, 256);
+    send(c.peer, frame, sizeof(frame), 0);      /* needs 1012 bytes: 4 buffers */
+    usleep(20000);
+    ok(used_ring(&c.rx)[1] == 0, "RX: three 256-byte buffers do not hold 1012 bytes: the frame waits");
+    rx_add(&c, 5, 256);
+    bool done = drv_wait_used(&c.rx, 4);
+    uint8_t all[2048];
+    size_t at = 0;
+    uint32_t total = 0;
+    uint8_t *first = NULL;
+    for (int i = 0; i < 4 && done; i++) {
+        drv_used_elem(&c.rx, i, &id, &len);
+        uint8_t *b = gpa(RXBUF + id * 4096ull);
+        if (!i)
+            first = b;
+        memcpy(all + at, b, len);
+        at += len;
+        total += len;
+    }
+    ok(done && first && first[10] == 4 && total == 1012 && !memcmp(all + 12, frame, sizeof(frame)),
+       "RX: the frame spans 4 buffers, num_buffers 4, %u bytes in order", total);
+    nic_close(&c);
+}
+
+static void test_netdev_parse(void)
+{
+    char err[256];
+    ok(!netdev_add("tap,id=t0,script=/etc/qemu-ifup", err, sizeof(err)) && strstr(err, "script=no"),
+       "tap with a script refused: %s", err);
+    ok(!netdev_add("bridge,id=b0", err, sizeof(err)) && strstr(err, "netdev backend type"),
+       "unknown netdev type: %s", err);
+    ok(!netdev_add("tap,ifname=x", err, sizeof(err)) && !strcmp(err, "Parameter 'id' is missing"),
+       "netdev without id: %s", err);
+    int sv[2];
+    socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+    char arg[64];
+    snprintf(arg, sizeof(arg), "tap,id=fdtap,fd=%d", sv[0]);
+    struct netdev *nd = netdev_add(arg, err, sizeof(err));
+    ok(nd && netdev_find("fdtap") == nd && nd->fd == sv[0], "tap,fd= takes an open descriptor");
+    ok(!netdev_add("tap,id=fdtap,fd=0", err, sizeof(err)) && strstr(err, "Duplicate ID"), "duplicate id: %s", err);
+    ok(!netdev_add("tap,id=t9,fd=9999", err, sizeof(err)), "fd= of a closed descriptor: %s", err);
+    int sv2[2];
+    socketpair(AF_UNIX, SOCK_DGRAM, 0, sv2);
+    snprintf(arg, sizeof(arg), "tap,id=t8,fd=%d,frobnicate=1", sv2[0]);
+    ok(!netdev_add(arg, err, sizeof(err)) && strstr(err, "frobnicate") && fcntl(sv2[0], F_GETFD) < 0,
+       "unknown tap option refused, the handed-over fd closed: %s", err);
+    close(sv2[1]);
+    if (nd)
+        netdev_close(nd);
+    close(sv[1]);
+    struct netdev *u = netdev_add("user,id=u0", err, sizeof(err));
+#ifdef CONFIG_SLIRP
+    ok(u != NULL, "user networking opens (libslirp): %s", u ? "" : err);
+#else
+    ok(!u && strstr(err, "libslirp"), "user networking without libslirp says so: %s", err);
+#endif
+    if (u)
+        netdev_close(u);
+    uint8_t mac[6];
+    ok(virtio_net_parse_mac("52:54:00:ab:cd:ef", mac) == 0 && mac[5] == 0xef &&
+       virtio_net_parse_mac("52:54:00:ab:cd", mac) < 0 && virtio_net_parse_mac("52:54:00:ab:cd:ef:01", mac) < 0,
+       "mac= parsing");
+}
+
+int main(void)
+{
+    ram = aligned_alloc(4096, RAM_SIZE);
+    memset(ram, 0, RAM_SIZE);
+    test_tx();
+    test_rx();
+    test_netdev_parse();
+    return tap_done();
+}
