@@ -208,7 +208,7 @@ bench: deps
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 $(RUNNERS) $(B)/runtime-img $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(RUNNERS) $(B)/runtime-img $(B)/runtime-system $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 755 $(B)/runtime-binfmt $(DESTDIR)$(PREFIX)/bin/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man8
