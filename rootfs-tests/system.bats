@@ -55,6 +55,34 @@ rs() {
     [ "$output" = "hello from a runtime-system test guest" ]
 }
 
+@test "hello: i8042 and 0xcf9 resets end the run under -no-reboot; without it the guest boots again" {
+    need_kvm
+    rs -kernel "$G/hello" -append kbdreset
+    [ "$status" -eq 0 ]
+    [ "$output" = "hello from a runtime-system test guest" ]
+    rs -kernel "$G/hello" -append cf9reset
+    [ "$status" -eq 0 ]
+    [ "$output" = "hello from a runtime-system test guest" ]
+    # a reboot reloads the kernel and starts over: the banner again
+    run bash -c "timeout 20 '$RS' -nographic -kernel '$G/hello' -append kbdreset | head -n 3"
+    [ "${#lines[@]}" -eq 3 ]
+    [ "${lines[2]}" = "hello from a runtime-system test guest" ]
+}
+
+@test "/dev/kvm missing or not permitted: one line saying so" {
+    [ "$(id -u)" -eq 0 ] || skip "needs root to hide /dev/kvm in a mount namespace"
+    command -v unshare >/dev/null || skip "unshare missing"
+    run unshare -m bash -c "mount -t tmpfs none /dev && exec '$RS' -nographic -kernel '$G/hello'"
+    [ "$status" -eq 1 ]
+    [[ "$output" == "runtime-system: /dev/kvm: no such device"* ]]
+    [ "${#lines[@]}" -eq 1 ]
+    [ -e /dev/kvm ] || skip "no /dev/kvm to refuse"
+    command -v setpriv >/dev/null || skip "setpriv missing"
+    run setpriv --reuid=65534 --regid=65534 --clear-groups "$RS" -serial none -kernel "$G/hello"
+    [ "$status" -eq 1 ]
+    [ "$output" = "runtime-system: /dev/kvm: permission denied (add the user to the kvm group)" ]
+}
+
 @test "-serial file: COM1 into a file" {
     need_kvm
     rs -serial "file:$T/com1" -kernel "$G/hello" -append poweroff

@@ -1,7 +1,8 @@
 /*
  * The x86-64 board "microvm": RAM, the in-kernel interrupt controllers and
  * PIT of the accelerator, COM1 (16550A at 0x3f8, IRQ 4), isa-debug-exit at
- * 0xf4 and the ACPI PM control port 0x604 for power-off.  No PCI and no
+ * 0xf4, the ACPI PM control port 0x604 for power-off, and the i8042 and
+ * 0xcf9 reset lines.  No PCI and no
  * firmware: the kernel is entered directly (PVH ELF or bzImage), as with
  * QEMU's machine of the same name.
  */
@@ -9,6 +10,7 @@
 #include "hw/char/uart16550.h"
 #include "hw/misc/debug_exit.h"
 #include "hw/misc/pm_ctrl.h"
+#include "hw/misc/reset_ports.h"
 #include "hw/x86/layout.h"
 #include "sysemu/machine.h"
 
@@ -56,6 +58,8 @@ static int microvm_init(struct machine *m, char *err, size_t errlen)
     as_add_io(&m->io, "serial", 0x3f8, 8, &uart16550_ops, &b->com1);
     as_add_io(&m->io, "isa-debug-exit", 0xf4, 1, &debug_exit_ops, m);
     as_add_io(&m->io, "acpi-pm-cnt", PM_CTRL_PORT, 2, &pm_ctrl_ops, m);
+    as_add_io(&m->io, "i8042", 0x60, 5, &i8042_ops, m);
+    as_add_io(&m->io, "reset-control", 0xcf9, 1, &rcr_ops, m);
     return 0;
 }
 
