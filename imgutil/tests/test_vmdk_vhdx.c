@@ -2,7 +2,9 @@
  * vmdk and vhdx driver unit tests: random writes and zero writes against an
  * in-memory model for every vmdk subformat (grain-crossing, partial-grain,
  * across the 2 GiB split) and both vhdx kinds, surviving a reopen; a
- * streamOptimized image written in order and refusing rewrites; CRC-32C
+ * streamOptimized image written in order and refusing rewrites; a
+ * VMware-style stream with the grain directory after the grains (footer,
+ * grain-table and directory markers); CRC-32C
  * against the spec's check value; a two-entry vhdx log replayed in order
  * (and refused when its sequence is broken); and random byte damage to the
  * metadata that must end in a clean open error or clean reads, never a
@@ -19,6 +21,8 @@
 #include "imgutil/blk.h"
 #include "imgutil/file.h"
 #include "imgutil/vhdx/vhdx.h"
+#include "imgutil/vmdk/vmdk.h"
+#include <zlib.h>
 
 static int n_test;
 static int failed;
@@ -151,6 +155,51 @@ static void test_vmdk_stream(void)
        "streamOptimized: probed and read after reopen");
     blk_close(bs);
     free(model);
+}
+
+/* the stream layout VMware writes: header with the directory "at end",
+ * grains, then GT marker + table, GD marker + directory, footer marker +
+ * footer (the header again, with the real directory offset), end marker */
+static void test_vmdk_stream_footer(void)
+{
+    uint8_t *img = calloc(64, 512), grain[65536];
+    for (int i = 0; i < 65536; i++)
+        grain[i] = (uint8_t)(i / 300);
+    uint64_t cap = 2 * 65536;
+    vmdk_sparse_header(img, 3, VMDK_FL_NL_DETECT | VMDK_FL_COMPRESS | VMDK_FL_MARKER, cap, 1, 1,
+                       0, VMDK_GD_AT_END, 2);
+    strcpy((char *)img + 512, "# Disk DescriptorFile\nversion=1\nCID=12345678\n"
+           "parentCID=ffffffff\ncreateType=\"streamOptimized\"\n");
+    uLongf clen = 512 * 40;
+    compress2(img + 1024 + 12, &clen, grain, sizeof(grain), 9);
+    le64_put(img + 1024, 128);          /* the grain of virtual sector 128 */
+    le32_put(img + 1024 + 8, (uint32_t)clen);
+    uint64_t g = 2 + (12 + clen + 511) / 512;           /* GT marker sector */
+    le64_put(img + g * 512, 4);
+    le32_put(img + g * 512 + 12, VMDK_MARKER_GT);
+    le32_put(img + (g + 1) * 512 + 4, 2);                /* GT[1] -> sector 2 */
+    uint64_t d = g + 5;
+    le64_put(img + d * 512, 1);
+    le32_put(img + d * 512 + 12, VMDK_MARKER_GD);
+    le32_put(img + (d + 1) * 512, (uint32_t)(g + 1));
+    uint64_t f = d + 2;
+    le64_put(img + f * 512, 1);
+    le32_put(img + f * 512 + 12, VMDK_MARKER_FOOTER);
+    vmdk_sparse_header(img + (f + 1) * 512, 3, VMDK_FL_NL_DETECT | VMDK_FL_COMPRESS |
+                       VMDK_FL_MARKER, cap, 1, 1, 0, d + 1, 2);
+    int fd = open(path("vmw.vmdk"), O_RDWR | O_CREAT | O_TRUNC, 0644);
+    file_pwrite(fd, img, (f + 3) * 512, 0);
+    close(fd);
+    free(img);
+    struct blk_err err = { "" };
+    struct blk_dev *bs = blk_open(path("vmw.vmdk"), NULL, 0, &err);
+    uint8_t *got = malloc(cap), *want = calloc(1, cap);
+    memcpy(want + 65536, grain, sizeof(grain));
+    ok(bs && bs->size == cap && blk_read(bs, 0, got, cap) == 0 && !memcmp(got, want, cap),
+       "stream with the directory in the footer reads: %s", err.msg);
+    blk_close(bs);
+    free(got);
+    free(want);
 }
 
 static void test_vhdx(void)
@@ -327,6 +376,7 @@ int main(void)
     }
     test_vmdk_subformats();
     test_vmdk_stream();
+    test_vmdk_stream_footer();
     test_vhdx();
     test_vhdx_log();
     test_damage();
