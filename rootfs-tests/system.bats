@@ -208,14 +208,23 @@ rs() {
     [[ "$output" == "runtime-system version "* ]]
 }
 
-@test "bzImage: the Linux fixture is accepted by the boot-protocol loader" {
+@test "bzImage: the boot protocol's 64-bit entry state, seen with -S and info registers" {
     need_kvm
     [ -r "$FIXTURES/bzImage-x86_64" ] || skip "no bzImage-x86_64 in $FIXTURES"
     # under PVM the kernel cannot get far in useful time: this checks the loader, not the boot
-    run timeout 2 "$RS" -nographic -no-reboot -m 256 -kernel "$FIXTURES/bzImage-x86_64" \
-        -initrd "$FIXTURES/initramfs-x86_64.cpio.gz" -append "console=ttyS0 panic=-1"
-    [ "$status" -eq 124 ]
-    [ -z "$output" ]
+    run bash -c "(sleep 0.5; echo 'info registers'; sleep 0.5; echo quit) |
+        timeout 20 '$RS' -S -monitor stdio -serial none -m 256 -kernel '$FIXTURES/bzImage-x86_64' \
+            -initrd '$FIXTURES/initramfs-x86_64.cpio.gz' -append console=ttyS0"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"RSI=0000000000007000 "* ]]                # boot_params
+    [[ "$output" == *"RIP=0000000000100200 "* ]]                # startup_64: 1 MiB + 0x200
+    [[ "$output" == *"CS =0010 0000000000000000 ffffffff 00a09b00"* ]]    # __BOOT_CS, 64-bit
+    [[ "$output" == *"DS =0018 "* ]]                            # __BOOT_DS
+    [[ "$output" == *"CR0=80050033 "* ]]                        # paging on
+    [[ "$output" == *"EFER=0000000000000500"* ]]                # long mode active
+    run timeout 20 "$RS" -serial none -m 32 -kernel "$FIXTURES/bzImage-x86_64"
+    [ "$status" -eq 1 ]
+    [[ "$output" == "runtime-system: $FIXTURES/bzImage-x86_64: the kernel needs "*" MiB of RAM from 0x100000 on; give the machine more -m" ]]
 }
 
 @test "Linux: the x86-64 fixture boots to its self-check (needs VT-x or AMD-V)" {

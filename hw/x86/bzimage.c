@@ -6,8 +6,9 @@
  * setup sectors) goes to 1 MiB.  We enter it the way boot loaders skip the
  * real-mode setup code: at startup_64 (load address + 0x200) in long mode
  * with identity-mapped page tables when the kernel announces XLF_KERNEL_64
- * (protocol 2.12+), else at code32_start in flat 32-bit protected mode;
- * %rsi/%esi holds the zero page.
+ * (protocol 2.12+), else at its 32-bit entry in flat protected mode;
+ * %rsi/%esi holds the zero page.  A relocatable kernel goes to 1 MiB, as
+ * QEMU puts it; one that is not goes to its pref_address.
  */
 #include "hw/x86/layout.h"
 #include "sysemu/machine.h"
@@ -30,7 +31,10 @@
 #define BP_CMD_LINE_PTR   0x228
 #define BP_INITRD_MAX     0x22c
 #define BP_XLOADFLAGS     0x236
+#define BP_RELOCATABLE    0x234
 #define BP_CMDLINE_SIZE   0x238
+#define BP_PREF_ADDRESS   0x258
+#define BP_INIT_SIZE      0x260
 #define BP_E820_TABLE     0x2d0
 #define BP_E820_MAX       128
 
@@ -77,9 +81,21 @@ int x86_load_bzimage(struct machine *m, const uint8_t *img, size_t len, char *er
         return -1;
     }
     size_t kernel_len = len - setup_len;
-    uint8_t *kdst = as_ram_ptr(&m->mem, X86_KERNEL_ADDR, kernel_len);
+    /* a kernel that cannot relocate itself runs only at its preferred address (2.10+) */
+    uint64_t load = X86_KERNEL_ADDR;
+    if (version >= 0x20a && !img[BP_RELOCATABLE]) {
+        memcpy(&load, img + BP_PREF_ADDRESS, 8);
+        if (load < X86_KERNEL_ADDR)
+            load = X86_KERNEL_ADDR;
+    }
+    /* init_size: what the kernel needs from its load address on while it decompresses and starts (2.10+) */
+    uint64_t need = kernel_len;
+    if (version >= 0x20a && get32(img, BP_INIT_SIZE) > need)
+        need = get32(img, BP_INIT_SIZE);
+    uint8_t *kdst = as_ram_ptr(&m->mem, load, need);
     if (!kdst) {
-        snprintf(err, errlen, "%s: the kernel (%zu bytes) does not fit in the guest's RAM", m->kernel, kernel_len);
+        snprintf(err, errlen, "%s: the kernel needs %llu MiB of RAM from 0x%llx on; give the machine more -m",
+                 m->kernel, (unsigned long long)(need >> 20) + 1, (unsigned long long)load);
         return -1;
     }
     memcpy(kdst, img + setup_len, kernel_len);
@@ -122,13 +138,13 @@ int x86_load_bzimage(struct machine *m, const uint8_t *img, size_t len, char *er
     m->boot.rsp = 0;
     if (entry64) {
         m->boot.mode = X86_BOOT_LONG64;
-        m->boot.rip = X86_KERNEL_ADDR + 0x200;
+        m->boot.rip = load + 0x200;
         m->boot.cr3 = write_page_tables(m);
     } else {
         m->boot.mode = X86_BOOT_FLAT32;
-        /* we put the kernel at 1 MiB whatever the header's default says */
-        put32(bp, BP_CODE32_START, X86_KERNEL_ADDR);
-        m->boot.rip = X86_KERNEL_ADDR;
+        /* code32_start tells the kernel where it was put (boot.rst: a loader may change it) */
+        put32(bp, BP_CODE32_START, load);
+        m->boot.rip = load;
     }
     return 1;
 }
