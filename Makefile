@@ -112,7 +112,7 @@ $(B)/runtime-system: $(B)/runtime/system_main.o $(SYS_OBJS) $(MON_OBJS) $(IMG_LI
 # ---- virtio devices (hw/virtio/) and network back-ends (hw/net/): unit
 # tests hw/virtio/tests/test_*.c play the driver against the devices with a
 # fake guest RAM, linked with the block layer and the log alone ----
-VIRTIO_OBJS      := $(patsubst %.c,$(B)/%.o,$(wildcard hw/virtio/*.c hw/net/*.c)) $(B)/sysemu/log.o
+VIRTIO_OBJS      := $(patsubst %.c,$(B)/%.o,$(filter-out hw/virtio/setup.c,$(wildcard hw/virtio/*.c hw/net/*.c))) $(B)/sysemu/log.o
 VIRTIO_UNIT_SRCS := $(wildcard hw/virtio/tests/test_*.c)
 UNIT_BINS        += $(VIRTIO_UNIT_SRCS:%.c=$(B)/%)
 $(VIRTIO_UNIT_SRCS:%.c=$(B)/%): $(B)/%: $(B)/%.o $(VIRTIO_OBJS) $(IMG_LIB_OBJS)

@@ -8,6 +8,7 @@
  */
 #include "hostaccel/kvm/kvm.h"
 #include "hw/board.h"
+#include "hw/virtio/setup.h"
 #include "sysemu/chardev/chardev.h"
 #include "sysemu/log.h"
 #include "sysemu/loop.h"
@@ -49,6 +50,11 @@ static void usage(void)
            "  -kernel FILE           a PVH ELF kernel or a Linux bzImage\n"
            "  -initrd FILE           initial ramdisk (PVH module / Linux initrd)\n"
            "  -append STRING         kernel command line\n"
+           "  -drive file=F[,format=FMT][,if=virtio|none][,id=ID][,readonly=on][,snapshot=on]\n"
+           "         [,cache=writeback|none|writethrough|directsync|unsafe][,serial=S]\n"
+           "                         a virtio-blk disk on any image runtime-img reads\n"
+           "  -netdev tap,id=N[,ifname=TAP|fd=FD][,script=no]   a network back-end\n"
+           "  -device virtio-blk-device,drive=ID | virtio-net-device,netdev=N[,mac=MAC]\n"
            "  -serial SPEC           COM1's back-end: stdio, file:PATH, pty, unix:PATH,server[,wait=off],\n"
            "                         null, none, mon:SPEC (shared with the monitor; C-a c switches)\n"
            "                         (default mon:stdio, or stdio with -monitor/-qmp)\n"
@@ -165,6 +171,20 @@ int main(int argc, char **argv)
             m->initrd = ARG();
         } else if (!strcmp(o, "append")) {
             m->append = ARG();
+        } else if (!strcmp(o, "drive")) {
+            if (virtio_opt_drive(ARG(), err, sizeof(err)) < 0)
+                die_usage("%s", err);
+        } else if (!strcmp(o, "netdev")) {
+            if (virtio_opt_netdev(ARG(), err, sizeof(err)) < 0)
+                die_usage("%s", err);
+        } else if (!strcmp(o, "device")) {
+            const char *s = ARG();
+            int r = virtio_opt_device(s, err, sizeof(err));
+            if (r < 0)
+                die_usage("%s", err);
+            if (r > 0)
+                die_usage("-device %.*s: '%.*s' is not a valid device model name (virtio-blk-device, "
+                          "virtio-net-device)", (int)strcspn(s, ","), s, (int)strcspn(s, ","), s);
         } else if (!strcmp(o, "serial")) {
             mo.serial = ARG();
         } else if (!strcmp(o, "monitor")) {
@@ -258,6 +278,7 @@ int main(int argc, char **argv)
         die_usage("%s", err);
     }
     int status = loop_run();
+    virtio_devices_close();
     chardev_term_restore();
     return status;
 }

@@ -10,6 +10,7 @@
 #include "hw/char/uart16550.h"
 #include "hw/misc/debug_exit.h"
 #include "hw/misc/pm_ctrl.h"
+#include "hw/virtio/setup.h"
 #include "hw/misc/reset_ports.h"
 #include "hw/x86/layout.h"
 #include "sysemu/machine.h"
@@ -22,6 +23,10 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#define MICROVM_VIRTIO_BASE  0xfeb00000ull
+#define MICROVM_VIRTIO_IRQ   16
+#define MICROVM_VIRTIO_SLOTS 8
 
 struct microvm {
     struct uart16550 com1;
@@ -60,11 +65,18 @@ static int microvm_init(struct machine *m, char *err, size_t errlen)
     as_add_io(&m->io, "acpi-pm-cnt", PM_CTRL_PORT, 2, &pm_ctrl_ops, m);
     as_add_io(&m->io, "i8042", 0x60, 5, &i8042_ops, m);
     as_add_io(&m->io, "reset-control", 0xcf9, 1, &rcr_ops, m);
+    /* -drive/-device virtio devices: 0x200-byte windows from MICROVM_VIRTIO_BASE,
+     * interrupts on IOAPIC pins 16-23 (no ISA device shares them), announced
+     * to Linux on its command line */
+    if (virtio_mmio_attach(m, MICROVM_VIRTIO_BASE, MICROVM_VIRTIO_IRQ, MICROVM_VIRTIO_SLOTS, err, errlen) < 0 ||
+        virtio_append_cmdline(m) < 0)
+        return -1;
     return 0;
 }
 
 static int microvm_load(struct machine *m, char *err, size_t errlen)
 {
+    virtio_devices_reset();
     if (!m->kernel) {
         /* nothing to run: the vCPUs stay in their power-on wait (QEMU would run firmware here) */
         m->boot.mode = X86_BOOT_NONE;
