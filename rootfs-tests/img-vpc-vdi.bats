@@ -10,7 +10,8 @@ R=$(cd "${BUILD:-build}" && pwd)/runtime-img
 
 # every subformat and option, as "format -o-list" ("-" for none)
 KINDS=("vpc -" "vpc subformat=fixed" "vpc force_size=on" "vpc subformat=fixed,force_size=on"
-       "vdi -" "vdi static=on" "vdi static=on,preallocation=full")
+       "vpc subformat=fixed,preallocation=full" "vpc preallocation=falloc"
+       "vdi -" "vdi static=on" "vdi static=on,preallocation=full" "vdi preallocation=falloc")
 
 setup_file() {
     command -v qemu-img >/dev/null || { echo "qemu-img missing: run make deps" >&2; return 1; }
@@ -129,7 +130,7 @@ vhd_fix_checksum() {
         f=${k%% *}
         for size in 10M 1000001 3G; do
             # no 3 GiB of written zeroes
-            [[ "$k $size" != *full*3G ]] || continue
+            [[ "$k $size" != *prealloc*3G ]] || continue
             rm -f i.img
             qemu-img create -q -f $f $(opts "$k") i.img $size
             diff <(qemu-img info -f $f --output=json i.img | grep -v actual-size) \
