@@ -90,6 +90,17 @@ rs() {
     [ "$(cat "$T/com1")" = "hello from a runtime-system test guest" ]
 }
 
+@test "serial_irq: COM1 raises IRQ 4 through the in-kernel PIC for THR empty and received data" {
+    need_kvm
+    run bash -c "(printf 'hello\\n'; sleep 0.3; printf 'world\\nq') |
+        timeout 20 '$RS' -nographic -no-reboot -serial stdio -kernel '$G/serial_irq'"
+    [ "$status" -eq 1 ]
+    [ "${lines[0]}" = "ready" ]
+    [ "${lines[1]}" = "echo HELLO" ]
+    [ "${lines[2]}" = "echo WORLD" ]
+    [[ "${lines[3]}" == "irqs "*" thre 1" ]]
+}
+
 @test "cmdline: -append and -initrd reach the guest through hvm_start_info" {
     need_kvm
     head -c 5000 /dev/urandom > "$T/initrd"
