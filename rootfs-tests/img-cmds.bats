@@ -212,6 +212,43 @@ amend_both() {
     amend_both -o compat=1.1,lazy_refcounts=on,refcount_bits=8
 }
 
+@test "amend: compat=0.10 with snapshots keeps every snapshot's contents" {
+    # the oracle here is the image before the amend: qemu-img 7.2 writes
+    # zeroes into a cluster a snapshot still shares and so changes the snapshot
+    for kind in plain backed; do
+        rm -f am.qcow2 bb.qcow2 view-*.raw
+        if [ $kind = backed ]; then
+            qemu-img convert -O qcow2 src.raw bb.qcow2
+            qemu-img create -q -f qcow2 -b bb.qcow2 -F qcow2 am.qcow2
+        else
+            qemu-img convert -O qcow2 src.raw am.qcow2
+        fi
+        qemu-io -c 'write -z 64k 128k' -c 'write -P 9 1M 64k' am.qcow2 >/dev/null
+        qemu-img snapshot -c s1 am.qcow2
+        qemu-io -c 'write -z 1M 64k' -c 'write -z 2M 64k' -c 'write -P 7 128k 4k' am.qcow2 >/dev/null
+        qemu-img snapshot -c s2 am.qcow2
+        qemu-io -c 'write -z 0 4k' -c 'write -P 5 3M 64k' -c 'write -z 3M 64k' am.qcow2 >/dev/null
+        for sn in s1 s2; do
+            qemu-img convert -l snapshot.name=$sn -O raw am.qcow2 view-$sn-before.raw
+        done
+        qemu-img convert -O raw am.qcow2 view-active-before.raw
+        $R amend -o compat=0.10 am.qcow2
+        qemu-img check -q am.qcow2
+        qemu-img info am.qcow2 | grep -q 'compat: 0.10'
+        for sn in s1 s2; do
+            qemu-img convert -l snapshot.name=$sn -O raw am.qcow2 view-$sn-after.raw
+            cmp view-$sn-before.raw view-$sn-after.raw || { echo "$kind: snapshot $sn"; return 1; }
+        done
+        qemu-img convert -O raw am.qcow2 view-active-after.raw
+        cmp view-active-before.raw view-active-after.raw
+    done
+    # going back up with snapshots is refused, loudly, and changes nothing
+    cp am.qcow2 before.qcow2
+    run $R amend -o compat=1.1 am.qcow2
+    one_error_line "$status" "$output"
+    cmp am.qcow2 before.qcow2
+}
+
 @test "amend: refcount_bits rewrites the refcount structures (1 to 64 bits)" {
     rm -f am.qcow2
     qemu-img convert -O qcow2 -o cluster_size=4k src.raw am.qcow2

@@ -144,41 +144,114 @@ static int rebuild_refcounts(struct qcow2_state *s, int order, struct blk_err *e
     return qcow2_refcount_load(s, err);
 }
 
-/* version 2 has no zero flag: zero clusters become unallocated (reading as
- * zero without a backing file) or plain clusters of zeroes */
-static int expand_zero_clusters(struct qcow2_state *s, struct blk_err *err)
+/*
+ * Version 2 has no zero flag.  In every L2 table -- the active ones and the
+ * snapshots', each table once -- a zero entry becomes unallocated (reading
+ * as zero without a backing file) or a cluster of zeroes: its own cluster
+ * when nothing else references it, a new one otherwise.  Tables are patched
+ * on disk directly (the cache is flushed and dropped first); new refcounts
+ * reach the file before the tables that use them, and a shared cluster's
+ * count drops only after the reference is gone.
+ */
+struct expand {
+    struct qcow2_state *s;
+    uint8_t *zero, *tbl;
+    uint64_t *drop;             /* shared clusters one table stops using */
+    uint64_t *done;             /* L2 tables already patched */
+    size_t n_done, cap_done;
+};
+
+static int expand_table(struct expand *x, uint64_t l2off)
 {
-    struct blk_dev *bs = s->bs;
+    struct qcow2_state *s = x->s;
     uint64_t cs = s->cluster_size;
-    uint8_t *z = calloc(1, cs);
-    int ret = z ? 0 : -ENOMEM;
-    for (uint32_t l1i = 0; !ret && l1i < s->l1_size; l1i++) {
-        if (!(s->l1[l1i] & QCOW2_OFFSET_MASK))
+    for (size_t i = 0; i < x->n_done; i++)
+        if (x->done[i] == l2off)
+            return 0;
+    if (x->n_done == x->cap_done) {
+        size_t cap = x->cap_done ? 2 * x->cap_done : 64;
+        uint64_t *d = realloc(x->done, cap * sizeof(*d));
+        if (!d)
+            return -ENOMEM;
+        x->done = d;
+        x->cap_done = cap;
+    }
+    x->done[x->n_done++] = l2off;
+    if (l2off & (cs - 1) || l2off + cs > s->file_end)
+        return qcow2_corrupt(s, "L2 table offset %#" PRIx64 " is invalid", l2off);
+    int ret = file_pread(s->bs->fd, x->tbl, cs, l2off);
+    uint64_t *drop = x->drop, n_drop = 0;
+    bool changed = false;
+    for (uint64_t i = 0; !ret && i < cs / 8; i++) {
+        uint64_t e = be64_get(x->tbl + i * 8);
+        if (!(e & QCOW2_OFLAG_ZERO) || (e & QCOW2_OFLAG_COMPRESSED))
             continue;
-        struct qcow2_l2_slot *t;
-        if ((ret = qcow2_l2_get(s, l1i, false, &t)) < 0 || !t)
+        uint64_t host = e & QCOW2_OFFSET_MASK, rc = 0, ne = 0;
+        if (host && (ret = qcow2_refcount_get(s, host >> s->cluster_bits, &rc)) < 0)
             break;
-        for (uint64_t i = 0; !ret && i < qcow2_l2_entries(s); i++) {
-            uint64_t e = qcow2_l2_entry(s, t, i);
-            if (!(e & QCOW2_OFLAG_ZERO) || (e & QCOW2_OFLAG_COMPRESSED))
-                continue;
-            uint64_t host = e & QCOW2_OFFSET_MASK;
-            if (!host && bs->backing_file) {
+        if (host && rc == 1) {
+            ret = file_pwrite(s->bs->fd, x->zero, cs, host);
+            ne = host | QCOW2_OFLAG_COPIED;
+        } else {
+            if (s->bs->backing_file) {
                 int64_t a = qcow2_alloc_clusters(s, 1);
                 if (a < 0) {
                     ret = (int)a;
                     break;
                 }
-                host = (uint64_t)a;
+                ret = file_pwrite(s->bs->fd, x->zero, cs, (uint64_t)a);
+                ne = (uint64_t)a | QCOW2_OFLAG_COPIED;
             }
-            if (host && (ret = file_pwrite(bs->fd, z, cs, host)) < 0)
-                break;
-            qcow2_l2_set(s, t, i, host ? host | QCOW2_OFLAG_COPIED : 0, 0);
+            if (host)
+                drop[n_drop++] = host;
         }
+        be64_put(x->tbl + i * 8, ne);
+        changed = true;
+    }
+    if (!ret && changed && !(ret = qcow2_refcount_flush(s)) && !(ret = sync_fd(s->bs->fd)))
+        ret = file_pwrite(s->bs->fd, x->tbl, cs, l2off);
+    for (uint64_t k = 0; !ret && k < n_drop; k++)
+        ret = qcow2_refcount_update(s, drop[k], cs, -1);
+    return ret;
+}
+
+static int expand_l1(struct expand *x, const uint64_t *l1, uint32_t n)
+{
+    int ret = 0;
+    for (uint32_t i = 0; !ret && i < n; i++)
+        if (l1[i] & QCOW2_OFFSET_MASK)
+            ret = expand_table(x, l1[i] & QCOW2_OFFSET_MASK);
+    return ret;
+}
+
+static int expand_zero_clusters(struct qcow2_state *s, struct blk_err *err)
+{
+    uint64_t cs = s->cluster_size;
+    struct expand x = { .s = s, .zero = calloc(1, cs), .tbl = malloc(cs), .drop = malloc(cs) };
+    int ret = x.zero && x.tbl && x.drop ? qcow2_meta_flush(s) : -ENOMEM;
+    if (!ret)
+        qcow2_l2_cache_drop(s);
+    if (!ret)
+        ret = expand_l1(&x, s->l1, s->l1_size);
+    for (uint32_t k = 0; !ret && k < s->nb_snapshots; k++) {
+        const struct qcow2_snap *sn = &s->snaps[k];
+        uint64_t bytes = (uint64_t)sn->l1_size * 8;
+        uint8_t *raw = malloc(bytes ? bytes : 1);
+        uint64_t *l1 = malloc(sn->l1_size * sizeof(*l1) + 1);
+        ret = raw && l1 ? file_pread(s->bs->fd, raw, bytes, sn->l1_offset) : -ENOMEM;
+        for (uint32_t i = 0; !ret && i < sn->l1_size; i++)
+            l1[i] = be64_get(raw + i * 8ull);
+        if (!ret)
+            ret = expand_l1(&x, l1, sn->l1_size);
+        free(raw);
+        free(l1);
     }
     if (!ret)
         ret = qcow2_meta_flush(s);
-    free(z);
+    free(x.zero);
+    free(x.tbl);
+    free(x.drop);
+    free(x.done);
     if (ret)
         return blk_err_set(err, ret, "could not expand zero clusters: %s", strerror(-ret));
     return 0;
@@ -231,8 +304,8 @@ int qcow2_amend(struct blk_dev *bs, const struct blk_amend_opts *o, struct blk_e
     if (version < 3 && rbits != 16)
         return blk_err_set(err, -EINVAL, "Refcount widths other than 16 bits require "
                            "compatibility level 1.1 or above (use compat=1.1 or greater)");
-    if (version != s->version && s->nb_snapshots)
-        return blk_err_set(err, -ENOTSUP, "changing the version of an image with snapshots "
+    if (version > s->version && s->nb_snapshots)
+        return blk_err_set(err, -ENOTSUP, "upgrading an image with snapshots to compat=1.1 "
                            "is not supported by runtime-img");
     if (version < 3 && (s->ext_l2 || s->compression_type))
         return blk_err_set(err, -ENOTSUP, "Cannot downgrade an image with %s",
