@@ -1,0 +1,147 @@
+#!/usr/bin/env bats
+# virtio-blk and virtio-net under runtime-system -accel kvm, driven by the
+# project's test guests (rootfs-tests/system/virtio_*.c).  The oracles are
+# the image files themselves (checksums computed here, qemu-img converting
+# qcow2 back to raw) and, for the network, frames seen on a host tap
+# interface.  The device logic itself is unit-tested without KVM in
+# hw/virtio/tests/ (make check runs those).
+
+RS=${RS:-$(cd "${BUILD:-build}" && pwd)/runtime-system}
+G=${SYSTEM_GUESTS:-$(cd "${BUILD:-build}" && pwd)/system-guests}
+
+setup() {
+    [ -x "$RS" ] || skip "runtime-system not built"
+    T=$(mktemp -d)
+}
+
+teardown() {
+    [ -n "${T:-}" ] && rm -rf "$T"
+}
+
+need_kvm() {
+    [ -e /dev/kvm ] || skip "no /dev/kvm on this host"
+    [ -r /dev/kvm ] && [ -w /dev/kvm ] || skip "/dev/kvm not accessible to this user"
+    [ -x "$G/virtio_blk" ] || skip "test guests not built (make guest-progs)"
+}
+
+rs() {
+    run timeout 60 "$RS" -nographic -no-reboot "$@"
+}
+
+# sector0_fnv FILE: FNV-1a (32-bit) of the first 512 bytes, as the guest prints it
+sector0_fnv() {
+    python3 -c 'import sys
+h = 2166136261
+for b in open(sys.argv[1], "rb").read(512):
+    h = ((h ^ b) * 16777619) & 0xffffffff
+print("%08x" % h)' "$1"
+}
+
+# sector1_is_pattern FILE: sector 1 holds the guest's pattern (i*7+3)
+sector1_is_pattern() {
+    python3 -c 'import sys
+d = open(sys.argv[1], "rb").read(1024)[512:]
+sys.exit(0 if d == bytes((i * 7 + 3) & 255 for i in range(512)) else 1)' "$1"
+}
+
+# same_but_sector1 A B: the files differ at most in sector 1
+same_but_sector1() {
+    cmp -s <(head -c 512 "$1") <(head -c 512 "$2") && cmp -s <(tail -c +1025 "$1") <(tail -c +1025 "$2")
+}
+
+make_disk() {
+    head -c $((2 << 20)) /dev/urandom > "$T/disk.raw"
+    cp "$T/disk.raw" "$T/orig.raw"
+}
+
+@test "virtio-blk raw: the guest reads sector 0's checksum and its write to sector 1 reaches the file" {
+    need_kvm
+    make_disk
+    rs -kernel "$G/virtio_blk" -drive "file=$T/disk.raw,format=raw,if=virtio"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "capacity 4096" ]
+    [ "${lines[1]}" = "read status 0 sector0 fnv1a $(sector0_fnv "$T/orig.raw")" ]
+    [ "${lines[2]}" = "write status 0" ]
+    [ "${lines[3]}" = "readback status 0 pattern" ]
+    [ "${lines[4]}" = "flush status 0" ]
+    sector1_is_pattern "$T/disk.raw"
+    same_but_sector1 "$T/disk.raw" "$T/orig.raw"
+}
+
+@test "virtio-blk qcow2: the same through a qcow2 image made by qemu-img, which reads the write back" {
+    need_kvm
+    command -v qemu-img >/dev/null || skip "qemu-img missing (make deps)"
+    make_disk
+    qemu-img convert -f raw -O qcow2 "$T/orig.raw" "$T/disk.qcow2"
+    rs -kernel "$G/virtio_blk" -drive "file=$T/disk.qcow2,format=qcow2,id=d0,if=none" -device virtio-blk-device,drive=d0
+    [ "$status" -eq 0 ]
+    [ "${lines[1]}" = "read status 0 sector0 fnv1a $(sector0_fnv "$T/orig.raw")" ]
+    [ "${lines[3]}" = "readback status 0 pattern" ]
+    qemu-img check -q "$T/disk.qcow2"
+    qemu-img convert -f qcow2 -O raw "$T/disk.qcow2" "$T/back.raw"
+    sector1_is_pattern "$T/back.raw"
+    same_but_sector1 "$T/back.raw" "$T/orig.raw"
+}
+
+@test "virtio-blk snapshot=on: the guest sees its write, the file (raw and qcow2) does not change" {
+    need_kvm
+    make_disk
+    rs -kernel "$G/virtio_blk" -drive "file=$T/disk.raw,format=raw,snapshot=on"
+    [ "$status" -eq 0 ]
+    [ "${lines[2]}" = "write status 0" ]
+    [ "${lines[3]}" = "readback status 0 pattern" ]
+    cmp "$T/disk.raw" "$T/orig.raw"
+    if command -v qemu-img >/dev/null; then
+        qemu-img convert -f raw -O qcow2 "$T/orig.raw" "$T/disk.qcow2"
+        sum=$(md5sum < "$T/disk.qcow2")
+        rs -kernel "$G/virtio_blk" -drive "file=$T/disk.qcow2,format=qcow2,snapshot=on"
+        [ "$status" -eq 0 ]
+        [ "${lines[3]}" = "readback status 0 pattern" ]
+        [ "$(md5sum < "$T/disk.qcow2")" = "$sum" ]
+    fi
+    # no overlay left behind
+    ! ls "${TMPDIR:-/var/tmp}"/runtime-snapshot.* 2>/dev/null | grep -q .
+}
+
+@test "virtio-blk readonly=on: the write fails with IOERR (status 1), the file is unchanged" {
+    need_kvm
+    make_disk
+    rs -kernel "$G/virtio_blk" -drive "file=$T/disk.raw,format=raw,readonly=on"
+    [ "$status" -eq 0 ]
+    [ "${lines[1]}" = "read status 0 sector0 fnv1a $(sector0_fnv "$T/orig.raw")" ]
+    [ "${lines[2]}" = "write status 1" ]
+    [ "${lines[3]}" = "readback status 0 other" ]
+    cmp "$T/disk.raw" "$T/orig.raw"
+}
+
+@test "virtio options: bad -drive, -device and -netdev give one line and status 1" {
+    bad() {
+        run "$RS" -nographic "$@"
+        [ "$status" -eq 1 ] || { echo "status $status for $*: $output"; return 1; }
+        [ "${#lines[@]}" -eq 1 ] || { echo "not one line: $output"; return 1; }
+        [[ "$output" == "runtime-system: "* ]] || { echo "got: $output"; return 1; }
+    }
+    bad -drive "file=$T/missing.img,format=raw"
+    [[ "$output" == *"missing.img"*"No such file"* ]]
+    touch "$T/x.img"
+    bad -drive "file=$T/x.img,format=nosuch"
+    [[ "$output" == *"Unknown driver 'nosuch'"* ]]
+    bad -drive "file=$T/x.img,if=ide"
+    bad -drive "file=$T/x.img,cache=sometimes"
+    bad -drive "file=$T/x.img,if=none,id=a" -device virtio-blk-device,drive=b
+    [[ "$output" == *"can't find value 'b'"* ]]
+    bad -device virtio-blk-pci,drive=a
+    [[ "$output" == *"'virtio-blk-pci' is not a valid device model name"* ]]
+    bad -netdev bridge,id=n0
+    bad -netdev tap,id=n0,script=/etc/qemu-ifup
+    bad -netdev "tap,id=n0,fd=0" -device virtio-net-device,netdev=n1
+    bad -netdev "tap,id=n0,fd=0" -device virtio-net-device,netdev=n0,mac=52:54:00
+}
+
+@test "-netdev user: refused in one line while the static build has no libslirp" {
+    run "$RS" -nographic -netdev user,id=n0
+    if [ "$status" -eq 1 ] && [[ "$output" == *"needs libslirp"* ]]; then
+        skip "user networking not built: Debian ships libslirp only as a shared library, runtime-system is static"
+    fi
+    false
+}
