@@ -4,6 +4,7 @@
  * files (stdio.c, file.c, pty.c, socket.c); mux.c interprets Ctrl-A.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,11 +108,23 @@ ssize_t chardev_write(struct chardev *c, const void *buf, size_t len)
         ssize_t n = write(c->fd_out, p + done, len - done);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0) {
-            /* a full pty nobody reads, a client that went away: drop the
-             * output as QEMU does rather than stall a vCPU */
+        if (n < 0 && errno == EAGAIN) {
+            /* a peer that does not read (a pty nobody opened, a QMP client
+             * that only writes) must not hang the main loop or a vCPU: give
+             * it CHARDEV_STALL_MS once, then drop output until it drains */
+            struct pollfd pfd = { .fd = c->fd_out, .events = POLLOUT };
+            if (!c->stalled && poll(&pfd, 1, CHARDEV_STALL_MS) > 0)
+                continue;
+            if (c->stalled && poll(&pfd, 1, 0) > 0) {
+                c->stalled = false;
+                continue;
+            }
+            c->stalled = true;
             break;
         }
+        if (n < 0)
+            break;      /* a client that went away: its hang-up is handled on the loop */
+        c->stalled = false;
         done += n;
     }
     pthread_mutex_unlock(&c->lock);

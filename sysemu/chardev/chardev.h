@@ -66,6 +66,7 @@ struct chardev {
     int fd_in;                  /* watched for input when >= 0 */
     int fd_out;                 /* output goes here when >= 0, else is dropped */
     bool connected;             /* a peer is there (sockets); others: always */
+    bool stalled;               /* the peer stopped reading: output is dropped until it drains */
     bool escapes;               /* Ctrl-A commands are interpreted (stdio, mon:) */
     /* front-ends; more than one only when muxed ("mon:") */
     struct chardev_fe fe[CHARDEV_MAX_FE];
@@ -84,7 +85,9 @@ void chardev_close(struct chardev *c);
 /* attach a front-end; returns its index or -1 when the chardev is taken (not muxed) */
 int chardev_attach(struct chardev *c, chardev_read_fn *on_read, chardev_event_fn *on_event,
                    void *opaque);
-/* write all of buf (dropped when no peer is there); returns len or -errno */
+/* write all of buf; returns len.  Dropped when no peer is there, or (non-blocking
+ * back-ends: sockets, pty) when the peer has not read for CHARDEV_STALL_MS */
+#define CHARDEV_STALL_MS 500
 ssize_t chardev_write(struct chardev *c, const void *buf, size_t len);
 ssize_t chardev_printf(struct chardev *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

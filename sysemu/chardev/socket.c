@@ -9,6 +9,7 @@
  * while nobody is connected is dropped.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +43,10 @@ static void unix_listen_ready(void *opaque, int fd);
 static void set_client(struct chardev *c, int fd)
 {
     struct unix_state *u = c->priv;
+    if (fd >= 0)
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     pthread_mutex_lock(&c->lock);
+    c->stalled = false;
     if (u->client_fd >= 0 && u->client_fd != fd)
         close(u->client_fd);
     u->client_fd = fd;

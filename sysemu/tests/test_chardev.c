@@ -13,6 +13,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sysemu/chardev/chardev.h"
@@ -205,6 +206,39 @@ static void test_unix_wait(void)
     chardev_close(c);
 }
 
+/* a client that stops reading costs one CHARDEV_STALL_MS, not a hang */
+static void test_unix_stall(void)
+{
+    char err[256], path[100], spec[200];
+    snprintf(path, sizeof(path), "%s/stall.sock", tmpdir);
+    snprintf(spec, sizeof(spec), "unix:%s,server,wait=off", path);
+    struct chardev *c = chardev_open(spec, "qmp0", &lp.loop, err, sizeof(err));
+    struct fe_log log = { 0 };
+    chardev_attach(c, fe_read, fe_event, &log);
+    int fd = connect_unix(path);
+    POLL_UNTIL(log.opened == 1);
+    static char chunk[65536];
+    memset(chunk, 'x', sizeof(chunk));
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int i = 0; i < 128; i++)     /* 8 MiB, far beyond the socket's buffers */
+        chardev_write(c, chunk, sizeof(chunk));
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double s = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+    ok(c->stalled && s < 3.0, "8 MiB to a client that does not read: dropped after a stall (%.2f s)", s);
+    /* the client drains what it has: output flows again */
+    char buf[65536];
+    while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+        ;
+    chardev_write(c, "MARK", 4);
+    ssize_t n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+    buf[n > 0 ? n : 0] = 0;
+    ok(!c->stalled && n == 4 && !strcmp(buf, "MARK"), "after the client drains, output flows again");
+    close(fd);
+    POLL_UNTIL(log.closed == 1);
+    chardev_close(c);
+}
+
 static void test_unix_client(void)
 {
     char err[256], path[100], spec[200], buf[64];
@@ -392,6 +426,7 @@ int main(void)
     test_specs();
     test_unix_server();
     test_unix_wait();
+    test_unix_stall();
     test_unix_client();
     test_pty();
     test_mux();
