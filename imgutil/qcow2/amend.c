@@ -257,6 +257,37 @@ static int expand_zero_clusters(struct qcow2_state *s, struct blk_err *err)
     return 0;
 }
 
+/* version 3 snapshot entries carry at least vm_state_size_large and
+ * disk_size as extra data; a version 2 table may have less */
+static int snapshots_for_v3(struct qcow2_state *s, struct blk_err *err)
+{
+    bool need = false;
+    for (uint32_t i = 0; i < s->nb_snapshots; i++)
+        need |= s->snaps[i].extra_size < 16;
+    if (!need)
+        return 0;
+    for (uint32_t i = 0; i < s->nb_snapshots; i++) {
+        struct qcow2_snap *sn = &s->snaps[i];
+        if (sn->extra_size >= 16)
+            continue;
+        uint8_t *x = calloc(1, 16);
+        if (!x)
+            return blk_err_set(err, -ENOMEM, "out of memory");
+        memcpy(x, sn->extra, sn->extra_size);
+        if (sn->extra_size < 8)
+            be64_put(x, sn->vm_state_size);
+        /* a v2 snapshot records no disk size: it is the image's, as read */
+        be64_put(x + 8, sn->disk_size);
+        free(sn->extra);
+        sn->extra = x;
+        sn->extra_size = 16;
+    }
+    int ret = qcow2_snapshot_table_write(s);
+    if (ret)
+        return blk_err_set(err, ret, "could not rewrite the snapshot table: %s", strerror(-ret));
+    return 0;
+}
+
 /* rewrite the fixed header for a new version and the extensions after it */
 static int write_version(struct qcow2_state *s, uint32_t version, struct blk_err *err)
 {
@@ -304,9 +335,6 @@ int qcow2_amend(struct blk_dev *bs, const struct blk_amend_opts *o, struct blk_e
     if (version < 3 && rbits != 16)
         return blk_err_set(err, -EINVAL, "Refcount widths other than 16 bits require "
                            "compatibility level 1.1 or above (use compat=1.1 or greater)");
-    if (version > s->version && s->nb_snapshots)
-        return blk_err_set(err, -ENOTSUP, "upgrading an image with snapshots to compat=1.1 "
-                           "is not supported by runtime-img");
     if (version < 3 && (s->ext_l2 || s->compression_type))
         return blk_err_set(err, -ENOTSUP, "Cannot downgrade an image with %s",
                            s->ext_l2 ? "extended L2 entries" : "zstd compression");
@@ -318,7 +346,9 @@ int qcow2_amend(struct blk_dev *bs, const struct blk_amend_opts *o, struct blk_e
     }
     if (version > s->version) {
         s->compat = 0;
-        ret = write_version(s, version, err);
+        ret = snapshots_for_v3(s, err);
+        if (!ret)
+            ret = write_version(s, version, err);
     }
     if (!ret && rbits != (int)s->refcount_bits)
         ret = rebuild_refcounts(s, __builtin_ctz((unsigned)rbits), err);

@@ -189,6 +189,8 @@ void qcow2_snapshots_free(struct qcow2_state *s);
 int qcow2_snapshot_create(struct blk_dev *bs, const char *name, struct blk_err *err);
 int qcow2_snapshot_apply(struct blk_dev *bs, const char *name, struct blk_err *err);
 int qcow2_snapshot_delete(struct blk_dev *bs, const char *name, struct blk_err *err);
+/* rewrite the table from s->snaps (after changing their extra data) */
+int qcow2_snapshot_table_write(struct qcow2_state *s);
 
 /* check.c */
 int qcow2_check(struct blk_dev *bs, struct blk_check_result *r, int fix);

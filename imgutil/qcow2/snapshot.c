@@ -252,6 +252,11 @@ static int snap_table_write(struct qcow2_state *s, uint32_t n)
     return ret;
 }
 
+int qcow2_snapshot_table_write(struct qcow2_state *s)
+{
+    return snap_table_write(s, s->nb_snapshots);
+}
+
 static int snap_find(struct qcow2_state *s, const char *name)
 {
     for (uint32_t i = 0; i < s->nb_snapshots; i++)
