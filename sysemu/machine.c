@@ -140,9 +140,12 @@ void machine_join_vcpus(struct machine *m)
     kick_all(m);
     pthread_cond_broadcast(&m->cond);
     pthread_mutex_unlock(&m->lock);
-    for (int i = 0; i < m->smp; i++)
-        if (m->vcpus[i].thread)
+    for (int i = 0; i < m->smp; i++) {
+        if (m->vcpus[i].thread) {
             pthread_join(m->vcpus[i].thread, NULL);
+            m->vcpus[i].thread = 0;     /* a second shutdown request must not join again */
+        }
+    }
 }
 
 void vcpu_run_on(struct vcpu *v, void (*fn)(struct vcpu *v, void *arg), void *arg)
@@ -247,7 +250,12 @@ void machine_powerdown(struct machine *m)
 void machine_shutdown(struct machine *m, const char *reason, bool guest, int status)
 {
     pthread_mutex_lock(&m->lock);
-    bool first = m->state != RS_SHUTDOWN || !m->quitting;
+    /* the first way out wins: a power-off queued behind a debug-exit changes nothing */
+    bool first = !m->quitting;
+    if (!first) {
+        pthread_mutex_unlock(&m->lock);
+        return;
+    }
     if (m->state != RS_INTERNAL_ERROR)
         m->state = RS_SHUTDOWN;
     m->exit_status = status;
@@ -271,7 +279,13 @@ static struct {
 
 static void guest_exit(void *opaque)
 {
-    machine_join_vcpus(exit_req.m);
+    struct machine *m = exit_req.m;
+    pthread_mutex_lock(&m->lock);
+    bool first = !m->quitting;
+    pthread_mutex_unlock(&m->lock);
+    if (!first)
+        return;
+    machine_join_vcpus(m);
     loop_quit(exit_req.status);
 }
 
