@@ -1,7 +1,8 @@
 /*
  * The AdvSIMD FP arithmetic that FP kernels run (FADD, FSUB, FMUL, FDIV,
  * FMLA, FMLS, vector and by element; FMAX, FMIN, FMAXNM, FMINNM, FCMEQ,
- * FCMGE, FCMGT) on whole host vectors, under the
+ * FCMGE, FCMGT; FSQRT, and SCVTF and FCVTZS on single precision) on whole
+ * host vectors, under the
  * conditions of the scalar fast paths in helpers-fp.c: FPCR at RN with FZ
  * clear, and no NaN among the operands.  Each lane is then exactly the IEEE
  * operation of the host, except that an invalid operation gives the host's
@@ -149,4 +150,61 @@ bool simd_fp_fast(const struct a64_cpu *c, enum simd_fp_fast_op op, bool dbl, bo
     if ((op == SIMD_FP_MLA || op == SIMD_FP_MLS) && !host_has_fma())
         return false;
     return dbl ? fast_d(op, n, m, d) : fast_s(op, q, n, m, d);
+}
+
+/* ---- one-operand forms ---- */
+
+static bool unary_s(enum simd_fp_fast_unop op, bool q, const union a64_vec *n, union a64_vec *d)
+{
+    __m128 a = _mm_loadu_ps((const float *)n->s), r;
+
+    if (!q)
+        a = half_ps(a, op == SIMD_FP_SQRT ? 1.0f : 0.0f);
+    if (op == SIMD_FP_SCVTF) {
+        /* every int32 converts; an inexact one raises PE, Arm's IXC */
+        r = _mm_cvtepi32_ps(_mm_castps_si128(a));
+    } else {
+        if (_mm_movemask_ps(_mm_cmpunord_ps(a, a)))
+            return false;
+        if (op == SIMD_FP_FCVTZS) {
+            /* in range, x86 truncates as Arm does (PE for IXC); outside it
+             * Arm saturates where x86 gives 0x80000000 */
+            __m128 lo = _mm_set1_ps(-0x1p31f), hi = _mm_set1_ps(0x1p31f);
+            __m128 in = _mm_and_ps(_mm_cmpge_ps(a, lo), _mm_cmplt_ps(a, hi));
+            if (_mm_movemask_ps(in) != 15)
+                return false;
+            r = _mm_castsi128_ps(_mm_cvttps_epi32(a));
+        } else {
+            /* a negative operand gives x86's negative default NaN */
+            r = _mm_sqrt_ps(a);
+            __m128 nan = _mm_cmpunord_ps(r, r);
+            r = _mm_or_ps(_mm_andnot_ps(nan, r),
+                          _mm_and_ps(nan, _mm_castsi128_ps(_mm_set1_epi32(0x7fc00000))));
+        }
+    }
+    _mm_storeu_ps((float *)d->s, q ? r : half_ps(r, 0.0f));
+    return true;
+}
+
+static bool sqrt_d(const union a64_vec *n, union a64_vec *d)
+{
+    __m128d a = _mm_loadu_pd((const double *)n->d);
+
+    if (_mm_movemask_pd(_mm_cmpunord_pd(a, a)))
+        return false;
+    __m128d r = _mm_sqrt_pd(a), nan = _mm_cmpunord_pd(r, r);
+    r = _mm_or_pd(_mm_andnot_pd(nan, r),
+                  _mm_and_pd(nan, _mm_castsi128_pd(_mm_set1_epi64x(0x7ff8000000000000ll))));
+    _mm_storeu_pd((double *)d->d, r);
+    return true;
+}
+
+bool simd_fp_fast_unary(const struct a64_cpu *c, enum simd_fp_fast_unop op, bool dbl, bool q,
+                        const union a64_vec *n, union a64_vec *d)
+{
+    if (c->fpcr & A64_FP_FAST_FPCR_MASK)
+        return false;
+    if (dbl)
+        return op == SIMD_FP_SQRT && sqrt_d(n, d);
+    return unary_s(op, q, n, d);
 }

@@ -447,6 +447,14 @@ bool simd_fp_two_misc(struct a64_cpu *c, uint32_t insn)
     } else if (k == 0x3f) {
         return false;           /* FRECPX is scalar only */
     }
+    if (!scalar && (k == 0x1d || k == 0x3b || k == 0x7f)) {
+        enum simd_fp_fast_unop fop = k == 0x1d ? SIMD_FP_SCVTF
+                                     : k == 0x3b ? SIMD_FP_FCVTZS : SIMD_FP_SQRT;
+        if ((fop == SIMD_FP_SQRT || !ft) && simd_fp_fast_unary(c, fop, ft, q, &n, &d)) {
+            vec_write(c, f_rd(insn), &d);
+            return true;
+        }
+    }
     unsigned es = 2 + ft, elems = scalar ? 1 : (q ? 16u : 8u) >> es;
     for (unsigned i = 0; i < elems; i++) {
         uint64_t x = vec_get(&n, es, i), res, zero = 0;

@@ -143,5 +143,10 @@ enum simd_fp_fast_op {
 };
 bool simd_fp_fast(const struct a64_cpu *c, enum simd_fp_fast_op op, bool dbl, bool q,
                   const union a64_vec *n, const union a64_vec *m, union a64_vec *d);
+/* the same for d = op(n): SCVTF and FCVTZS (integer lanes of single size
+ * only), FSQRT */
+enum simd_fp_fast_unop { SIMD_FP_SCVTF, SIMD_FP_FCVTZS, SIMD_FP_SQRT };
+bool simd_fp_fast_unary(const struct a64_cpu *c, enum simd_fp_fast_unop op, bool dbl, bool q,
+                        const union a64_vec *n, union a64_vec *d);
 
 #endif

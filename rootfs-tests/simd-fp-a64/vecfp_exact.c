@@ -2,7 +2,8 @@
  * AdvSIMD FADD, FSUB, FMUL, FDIV, FMLA, FMLS (vector, 2S/4S/2D), FMUL,
  * FMLA, FMLS by element, and the scalar FMUL, FNMUL, FDIV, FMADD, FMSUB,
  * FNMSUB, FCVT and FCVTN from double to single, FMAX, FMIN, FMAXNM, FMINNM,
- * FCMEQ, FCMGE and FCMGT (vector), on operands chosen to reach every rule an emulator
+ * FCMEQ, FCMGE and FCMGT (vector), SCVTF, FCVTZS and FSQRT (vector), on
+ * operands chosen to reach every rule an emulator
  * may shortcut: NaN propagation (signalling and quiet, in each operand),
  * the default NaN of invalid operations, infinities, denormals, overflow
  * and underflow, with FPCR at its defaults and with FZ, DN and each
@@ -20,6 +21,8 @@ static const uint32_t fs[] = {
     0x3f800000, 0x40490fdb, 0xbf800000, 0x00000000, 0x80000000, 0x7f800000, 0xff800000,
     0x7fc00000, 0x7fa00001, 0xffc12345, 0x7f812345, 0x00000001, 0x807fffff, 0x00800000,
     0x7f7fffff, 0x0c000000, 0x3eaaaaab, 0x4b000001,
+    /* the edges of int32 (FCVTZS), and as integers, inexact ones (SCVTF) */
+    0x4f000000, 0xcf000000, 0x4effffff, 0xcf000001, 0x7fffffff, 0x01000001,
 };
 static const uint64_t fd[] = {
     0x3ff0000000000000ull, 0x400921fb54442d18ull, 0xbff0000000000000ull, 0, 1ull << 63,
@@ -94,6 +97,13 @@ OP3(fdiv_d, "fdiv d2, d0, d1")
 OP3(fmsub_d, "fmsub d2, d0, d1, d2")
 OP3(fcvt_sd, "fcvt s2, d0")
 OP3(fcvtn_2s, "fcvtn v2.2s, v0.2d")
+OP3(scvtf_4s, "scvtf v2.4s, v0.4s")
+OP3(scvtf_2s, "scvtf v2.2s, v0.2s")
+OP3(fcvtzs_4s, "fcvtzs v2.4s, v0.4s")
+OP3(fcvtzs_2s, "fcvtzs v2.2s, v0.2s")
+OP3(fsqrt_4s, "fsqrt v2.4s, v0.4s")
+OP3(fsqrt_2s, "fsqrt v2.2s, v0.2s")
+OP3(fsqrt_2d, "fsqrt v2.2d, v0.2d")
 OP3(fmax_4s, "fmax v2.4s, v0.4s, v1.4s")
 OP3(fmax_2s, "fmax v2.2s, v0.2s, v1.2s")
 OP3(fmax_2d, "fmax v2.2d, v0.2d, v1.2d")
@@ -132,6 +142,8 @@ static const struct op ops[] = {
     { "fmadd.s", fmadd_s, 0, 0 }, { "fnmsub.s", fnmsub_s, 0, 0 }, { "fmul.d", fmul_d, 1, 0 },
     { "fdiv.d", fdiv_d, 1, 0 }, { "fmsub.d", fmsub_d, 1, 0 }, { "fcvt.sd", fcvt_sd, 1, 0 },
     { "fcvtn.2s", fcvtn_2s, 1, 0 },
+    { "scvtf.4s", scvtf_4s, 0, 0 }, { "scvtf.2s", scvtf_2s, 0, 1 }, { "fcvtzs.4s", fcvtzs_4s, 0, 0 }, { "fcvtzs.2s", fcvtzs_2s, 0, 1 },
+    { "fsqrt.4s", fsqrt_4s, 0, 0 }, { "fsqrt.2s", fsqrt_2s, 0, 1 }, { "fsqrt.2d", fsqrt_2d, 1, 0 },
     { "fmax.4s", fmax_4s, 0, 0 }, { "fmax.2s", fmax_2s, 0, 1 }, { "fmax.2d", fmax_2d, 1, 0 },
     { "fmin.4s", fmin_4s, 0, 0 }, { "fmin.2s", fmin_2s, 0, 1 }, { "fmin.2d", fmin_2d, 1, 0 },
     { "fmaxnm.4s", fmaxnm_4s, 0, 0 }, { "fmaxnm.2s", fmaxnm_2s, 0, 1 },
