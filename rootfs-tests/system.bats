@@ -120,17 +120,27 @@ rs() {
 
 @test "smp: -smp 4 starts three APs through INIT/SIPI, each reports its APIC id" {
     need_kvm
-    rs -smp 4 -kernel "$G/smp" -append cpus=4
+    rs -smp 4 -kernel "$G/smp"
     [ "$status" -eq 9 ]         # (4 << 1) | 1
-    [ "${lines[0]}" = "bsp 0 starting aps" ]
+    [ "${lines[0]}" = "mptable cpus 4" ]
+    [ "${lines[1]}" = "bsp 0 starting aps" ]
     [ "$(printf '%s\n' "${lines[@]}" | grep '^ap ' | sort | tr '\n' ,)" = "ap 1 up,ap 2 up,ap 3 up," ]
     [ "${lines[-1]}" = "cpus 4" ]
+    rs -smp 3 -kernel "$G/smp"
+    [ "$status" -eq 7 ]
+    [ "${lines[0]}" = "mptable cpus 3" ]
+    [ "${lines[-1]}" = "cpus 3" ]
+    rs -kernel "$G/smp"
+    [ "$status" -eq 3 ]
+    [ "${lines[0]}" = "mptable cpus 1" ]
+    [ "${lines[-1]}" = "cpus 1" ]
 }
 
-@test "smp: with -smp 2 only one AP answers (the guest waits for 4, then gives up)" {
+@test "smp: with -smp 2 only one AP answers (the guest is told to wait for 4, then gives up)" {
     need_kvm
     rs -smp 2 -kernel "$G/smp" -append cpus=4
     [ "$status" -eq 5 ]
+    [ "${lines[0]}" = "mptable cpus 2" ]
     [ "$(printf '%s\n' "${lines[@]}" | grep -c '^ap ')" -eq 1 ]
     [ "${lines[-1]}" = "cpus 2" ]
 }

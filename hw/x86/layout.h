@@ -7,6 +7,7 @@
  *   0x009000  identity page tables for a 64-bit Linux entry (PML4, PDPT, 4 PDs)
  *   0x020000  kernel command line
  *   0x09fc00  ..0x100000 reserved (EBDA, VGA hole, BIOS area), as on a PC
+ *   0x0f0000  the MultiProcessor floating pointer and table
  *   0x100000  the kernel
  *   low RAM   ends at 3 GiB at most; the rest of -m starts at 4 GiB
  *   initrd    at the top of low RAM, page-aligned
@@ -47,6 +48,8 @@ void x86_write_gdt(struct machine *m, int long64);
 /* kernel loaders: 1 when the file is of their kind and was loaded, 0 when not theirs, -1 on error */
 int x86_load_pvh(struct machine *m, const uint8_t *img, size_t len, char *err, size_t errlen);
 int x86_load_bzimage(struct machine *m, const uint8_t *img, size_t len, char *err, size_t errlen);
+/* the MultiProcessor table for the vCPUs of -smp (mptable.c) */
+void x86_write_mptable(struct machine *m);
 /* -initrd at the top of low RAM below max; 0 or -1 with err */
 int x86_load_initrd(struct machine *m, uint64_t max, uint64_t *addr, uint64_t *size, char *err, size_t errlen);
 

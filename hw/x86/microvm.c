@@ -102,6 +102,7 @@ static int microvm_load(struct machine *m, char *err, size_t errlen)
         snprintf(err, errlen, "%s: %s", m->kernel, strerror(errno));
         return -1;
     }
+    x86_write_mptable(m);
     int r = x86_load_pvh(m, img, st.st_size, err, errlen);
     if (r == 0)
         r = x86_load_bzimage(m, img, st.st_size, err, errlen);

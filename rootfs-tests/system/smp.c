@@ -4,8 +4,10 @@
  * aimed at a real-mode trampoline at 0x8000; each AP switches to
  * protected mode, takes a stack, enters long mode as the BSP did (start.S),
  * prints its APIC id and counts itself in.
- * The BSP waits until "cpus=N" processors have counted in, or about two
- * seconds of TSC, and prints how many did; the count is also the exit value.
+ * How many to expect comes from the board's MultiProcessor table (Intel MP
+ * spec 1.4), or from "cpus=N" on the command line; the BSP waits until that
+ * many have counted in, or about two seconds of TSC, and prints how many
+ * did; the count is also the exit value.
  */
 #include "guest.h"
 
@@ -91,9 +93,46 @@ static uint64_t rdtsc(void)
     return (uint64_t)hi << 32 | lo;
 }
 
+/* enabled processors in the MP table, or 0 when there is none (or it is corrupt) */
+static uint32_t mptable_cpus(void)
+{
+    for (uintptr_t a = 0xf0000; a < 0x100000; a += 16) {
+        const uint8_t *f = (const uint8_t *)a;
+        if (f[0] != '_' || f[1] != 'M' || f[2] != 'P' || f[3] != '_')
+            continue;
+        uint8_t sum = 0;
+        for (int i = 0; i < 16; i++)
+            sum += f[i];
+        const uint8_t *t = (const uint8_t *)(uintptr_t)(f[4] | f[5] << 8 | f[6] << 16 | (uint32_t)f[7] << 24);
+        if (sum || !t || t[0] != 'P' || t[1] != 'C' || t[2] != 'M' || t[3] != 'P')
+            return 0;
+        uint32_t len = t[4] | t[5] << 8, n = t[34] | t[35] << 8, cpus = 0;
+        for (uint32_t i = 0; i < len; i++)
+            sum += t[i];
+        if (sum)
+            return 0;
+        const uint8_t *e = t + 44;
+        for (uint32_t i = 0; i < n; i++) {
+            if (e[0] == 0) {
+                cpus += e[3] & 1;
+                e += 20;
+            } else {
+                e += 8;
+            }
+        }
+        return cpus;
+    }
+    return 0;
+}
+
 uint32_t guest_main(struct hvm_start_info *si)
 {
-    uint32_t want = parse_dec(cmdline_arg(si, "cpus="));
+    uint32_t want = mptable_cpus();
+    puts_("mptable cpus ");
+    put_dec(want);
+    puts_("\n");
+    if (cmdline_arg(si, "cpus="))
+        want = parse_dec(cmdline_arg(si, "cpus="));
     uint8_t *dst = (uint8_t *)(uintptr_t)TRAMPOLINE;
     for (char *p = tramp_start; p < tramp_end; p++)
         *dst++ = *p;
