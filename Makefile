@@ -118,6 +118,14 @@ UNIT_BINS        += $(VIRTIO_UNIT_SRCS:%.c=$(B)/%)
 $(VIRTIO_UNIT_SRCS:%.c=$(B)/%): $(B)/%: $(B)/%.o $(VIRTIO_OBJS) $(IMG_LIB_OBJS)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) -o $@ $^ $(IMG_LIBS)
+# -netdev user's helper: libslirp in a process of its own, linked
+# dynamically (Debian has no libslirp.a; runtime-system stays static)
+ifneq ($(wildcard /usr/include/slirp/libslirp.h),)
+all: $(B)/runtime-slirp
+$(B)/runtime-slirp: $(B)/hw/net/slirp/helper.o
+	$(if $(Q),@echo "  LINK    $@")
+	$(Q)$(CC) -o $@ $^ -lslirp
+endif
 
 # ---- runtime-system's test guests (rootfs-tests/system/*.c): freestanding
 # x86-64 PVH ELF images (a 32-bit entry; start.S goes to long mode) built

@@ -10,7 +10,7 @@ pkgs=(
     qemu-user-static
     libelf-dev zlib1g-dev libseccomp-dev libcapstone-dev
     musl-tools bats binutils-riscv64-linux-gnu binutils-aarch64-linux-gnu
-    qemu-utils libzstd-dev libjansson-dev
+    qemu-utils libzstd-dev libjansson-dev libslirp-dev
     debootstrap cmake strace golang-go
     sqlite3 openssl gawk bzip2 xz-utils
     clang libclang-rt-14-dev

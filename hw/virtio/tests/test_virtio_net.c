@@ -10,6 +10,7 @@
 #include "hw/virtio/tests/driver.h"
 #include "sysemu/tests/tap.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #define RXQ_BASE (RAM_BASE)
 #define TXQ_BASE (RAM_BASE + 0x10000)
@@ -222,18 +224,131 @@ static void test_netdev_parse(void)
     if (nd)
         netdev_close(nd);
     close(sv[1]);
-    struct netdev *u = netdev_add("user,id=u0", err, sizeof(err));
-#ifdef CONFIG_SLIRP
-    ok(u != NULL, "user networking opens (libslirp): %s", u ? "" : err);
-#else
-    ok(!u && strstr(err, "libslirp"), "user networking without libslirp says so: %s", err);
-#endif
-    if (u)
-        netdev_close(u);
+    char *saved = getenv("RUNTIME_SLIRP_HELPER");
+    setenv("RUNTIME_SLIRP_HELPER", "/nonexistent/runtime-slirp", 1);
+    ok(!netdev_add("user,id=u0", err, sizeof(err)) && strstr(err, "/nonexistent/runtime-slirp"),
+       "user networking without its helper says so: %s", err);
+    if (saved)
+        setenv("RUNTIME_SLIRP_HELPER", saved, 1);
+    else
+        unsetenv("RUNTIME_SLIRP_HELPER");
     uint8_t mac[6];
     ok(virtio_net_parse_mac("52:54:00:ab:cd:ef", mac) == 0 && mac[5] == 0xef &&
        virtio_net_parse_mac("52:54:00:ab:cd", mac) < 0 && virtio_net_parse_mac("52:54:00:ab:cd:ef:01", mac) < 0,
        "mac= parsing");
+}
+
+/* send one frame through TX (header in its own buffer) */
+static void tx_frame(struct nic *c, const void *f, size_t len)
+{
+    uint16_t slot = c->tx_next++ % QNUM;
+    uint64_t at = TXBUF + slot * 2048ull;
+    memset(gpa(at), 0, 12);
+    memcpy(gpa(at + 16), f, len);
+    struct drv_buf b[2] = { { at, 12, false }, { at + 16, (uint32_t)len, false } };
+    drv_chain(&c->tx, slot * 2 % QNUM, b, 2, 0);
+    drv_publish(&c->tx, slot * 2 % QNUM);
+    drv_notify(&c->n.vdev, &c->tx);
+}
+
+static uint16_t csum(const uint8_t *p, size_t n)
+{
+    uint32_t s = 0;
+    for (size_t i = 0; i + 1 < n; i += 2)
+        s += p[i] << 8 | p[i + 1];
+    while (s >> 16)
+        s = (s & 0xffff) + (s >> 16);
+    return ~s;
+}
+
+/* -netdev user through the runtime-slirp helper: slirp answers ARP for the
+ * gateway, and a UDP datagram to 10.0.2.2 reaches a host socket */
+static void test_user(void)
+{
+    /* the helper make builds beside runtime-system: build/runtime-slirp, three levels up from us */
+    char self[512], path[600];
+    ssize_t sl_ = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    self[sl_ > 0 ? sl_ : 0] = 0;
+    *(strrchr(self, '/') ? strrchr(self, '/') : self) = 0;
+    snprintf(path, sizeof(path), "%s/../../../runtime-slirp", self);
+    if (!getenv("RUNTIME_SLIRP_HELPER"))
+        setenv("RUNTIME_SLIRP_HELPER", path, 1);
+    const char *helper = getenv("RUNTIME_SLIRP_HELPER");
+    if (access(helper, X_OK) < 0) {
+        printf("ok %d - # skip -netdev user: no runtime-slirp helper (libslirp-dev not installed, or "
+               "RUNTIME_SLIRP_HELPER unset)\n", ++tap_n);
+        return;
+    }
+    char err[256];
+    ok(!netdev_add("user,id=bad,hostfwd=tcp::99999-:22", err, sizeof(err)) && strstr(err, "Invalid host forwarding rule"), "a bad hostfwd is refused by the helper: %s", err);
+    ok(!netdev_add("user,id=bad,ipv6=on", err, sizeof(err)) && strstr(err, "'ipv6'"), "an unknown user option: %s", err);
+
+    int host = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t sl = sizeof(sa);
+    bind(host, (struct sockaddr *)&sa, sizeof(sa));
+    getsockname(host, (struct sockaddr *)&sa, &sl);
+    uint16_t port = ntohs(sa.sin_port);
+
+    struct nic c;
+    memset(&c, 0, sizeof(c));
+    struct netdev *nd = netdev_add("user,id=user0", err, sizeof(err));
+    if (!ok(nd != NULL, "-netdev user starts the helper: %s", nd ? "ok" : err))
+        return;
+    if (virtio_net_init(&c.n, nd, NULL, fake_mem(), fake_irq_line()) < 0)
+        return;
+    struct virtio_dev *d = &c.n.vdev;
+    drv_negotiate(d, dev_features(d));
+    drv_queue_setup(d, &c.rx, VIRTIO_NET_RXQ, QNUM, RXQ_BASE);
+    drv_queue_setup(d, &c.tx, VIRTIO_NET_TXQ, QNUM, TXQ_BASE);
+    drv_ok(d);
+    rx_add(&c, 8, 2048);
+
+    uint8_t arp[42] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+    memcpy(arp + 6, c.n.mac, 6);
+    memcpy(arp + 12, "\x08\x06\x00\x01\x08\x00\x06\x04\x00\x01", 10);
+    memcpy(arp + 22, c.n.mac, 6);
+    memcpy(arp + 28, "\x0a\x00\x02\x0f", 4);
+    memcpy(arp + 38, "\x0a\x00\x02\x02", 4);
+    tx_frame(&c, arp, sizeof(arp));
+    bool got = drv_wait_used(&c.rx, 1);
+    uint32_t id, len;
+    drv_used_elem(&c.rx, 0, &id, &len);
+    uint8_t *r = gpa(RXBUF + id * 4096ull) + 12;
+    ok(got && len >= 12 + 42 && r[12] == 8 && r[13] == 6 && r[21] == 2 && !memcmp(r + 28, "\x0a\x00\x02\x02", 4) &&
+       !memcmp(r + 32, c.n.mac, 6), "slirp answers the ARP request for 10.0.2.2 (is at %02x:%02x:%02x:%02x:%02x:%02x)",
+       r[22], r[23], r[24], r[25], r[26], r[27]);
+
+    /* UDP 10.0.2.15:1234 -> 10.0.2.2:port, which slirp sends to the host's loopback */
+    static const char msg[] = "hello from virtio-net through slirp";
+    uint8_t f[14 + 20 + 8 + sizeof(msg)] = { 0 };
+    memcpy(f, r + 6, 6);                        /* the gateway's MAC from its reply */
+    memcpy(f + 6, c.n.mac, 6);
+    f[12] = 8;
+    uint8_t *ip = f + 14;
+    ip[0] = 0x45;
+    ip[2] = (20 + 8 + sizeof(msg)) >> 8;
+    ip[3] = (20 + 8 + sizeof(msg)) & 0xff;
+    ip[8] = 64;
+    ip[9] = 17;
+    memcpy(ip + 12, "\x0a\x00\x02\x0f\x0a\x00\x02\x02", 8);
+    uint16_t cs = csum(ip, 20);
+    ip[10] = cs >> 8;
+    ip[11] = cs & 0xff;
+    uint8_t *udp = ip + 20;
+    udp[0] = 1234 >> 8;
+    udp[1] = 1234 & 0xff;
+    udp[2] = port >> 8;
+    udp[3] = port & 0xff;
+    udp[5] = 8 + sizeof(msg);
+    memcpy(udp + 8, msg, sizeof(msg));
+    tx_frame(&c, f, sizeof(f));
+    char buf[128];
+    ssize_t n = wait_fd(host, 5000) ? recv(host, buf, sizeof(buf), 0) : -1;
+    ok(n == sizeof(msg) && !memcmp(buf, msg, sizeof(msg)), "a UDP datagram to 10.0.2.2:%u reaches the host socket", port);
+    virtio_net_destroy(&c.n);
+    netdev_close(nd);
+    close(host);
 }
 
 int main(void)
@@ -243,5 +358,6 @@ int main(void)
     test_tx();
     test_rx();
     test_netdev_parse();
+    test_user();
     return tap_done();
 }
