@@ -149,6 +149,12 @@ int vhdx_create(const char *filename, const struct blk_create_opts *o, struct bl
     log = (log + VHDX_MIB - 1) & ~(VHDX_MIB - 1);
     if (log > UINT32_MAX - VHDX_MIB)
         return blk_err_set(err, -EINVAL, "Log size too large");
+    /* what open accepts, so we never make an image we refuse to read */
+    uint64_t chunk = ((uint64_t)1 << 23) * 512 / bsz;
+    if (vhdx_bat_entries(size, (uint32_t)bsz, chunk) * 8 > VHDX_MAX_BAT_BYTES)
+        return blk_err_set(err, -EINVAL, "the BAT of a %" PRIu64 "-byte disk with %" PRIu64
+                           "-byte blocks would exceed %" PRIu64 " MiB; use a larger "
+                           "block_size", size, bsz, VHDX_MAX_BAT_BYTES >> 20);
     bool zero_blocks = o->vhdx.block_state_zero_set ? o->vhdx.block_state_zero : true;
     int fd = open(filename, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
