@@ -103,6 +103,8 @@ $(MON_UNIT_SRCS:%.c=$(B)/%): $(B)/%: $(B)/%.o $(MON_OBJS)
 # side above; static like the other commands ----
 SYS_SRCS := $(filter-out sysemu/event.c,$(wildcard sysemu/*.c)) $(wildcard hostaccel/*/*.c hw/*.c hw/*/*.c)
 SYS_OBJS := $(SYS_SRCS:%.c=$(B)/%.o)
+# the core's unit test links it next to the monitor objects of the rule above
+$(B)/sysemu/tests/test_core: $(B)/sysemu/memory.o $(B)/sysemu/loop.o $(B)/sysemu/log.o
 all: $(B)/runtime-system
 # virtio-blk (hw/virtio/) opens disks through the block layer imgutil/
 $(B)/runtime-system: $(B)/runtime/system_main.o $(SYS_OBJS) $(MON_OBJS) $(IMG_LIB_OBJS)
