@@ -138,10 +138,37 @@ make_disk() {
     bad -netdev "tap,id=n0,fd=0" -device virtio-net-device,netdev=n0,mac=52:54:00
 }
 
-@test "-netdev user: refused in one line while the static build has no libslirp" {
-    run "$RS" -nographic -netdev user,id=n0
-    if [ "$status" -eq 1 ] && [[ "$output" == *"needs libslirp"* ]]; then
-        skip "user networking not built: Debian ships libslirp only as a shared library, runtime-system is static"
-    fi
-    false
+@test "virtio-net -netdev user: slirp answers the guest's ARP for 10.0.2.2, its UDP datagram reaches a host socket" {
+    need_kvm
+    [ -x "$(dirname "$RS")/runtime-slirp" ] || skip "runtime-slirp not built (libslirp-dev missing)"
+    run python3 "$BATS_TEST_DIRNAME/virtio/udp_guest.py" 127.0.0.1 "$RS" "$G/virtio_net" \
+        -netdev user,id=n0 -device virtio-net-device,netdev=n0
+    echo "$output"
+    [ "${lines[0]}" = "mac 52:54:00:12:34:56" ]
+    [ "${lines[1]}" = "arp 10.0.2.2 is-at 52:55:0a:00:02:02" ]
+    [ "${lines[2]}" = "udp sent" ]
+    [ "${lines[3]}" = "status 0" ]
+    [ "${lines[4]}" = "received: hello from the virtio-net test guest" ]
+}
+
+@test "virtio-net -netdev tap: the host kernel answers ARP and receives the UDP datagram (private network namespace)" {
+    need_kvm
+    [ "$(id -u)" -eq 0 ] || skip "creating a tap interface needs root"
+    [ -c /dev/net/tun ] || skip "no /dev/net/tun"
+    command -v unshare >/dev/null && command -v ip >/dev/null || skip "unshare or ip missing"
+    unshare -n true 2>/dev/null || skip "cannot create a network namespace here"
+    # everything below lives in a new network namespace: the host's interfaces are not touched
+    run unshare -n sh -c '
+        ip tuntap add dev rtvtap0 mode tap && ip addr add 10.0.2.2/24 dev rtvtap0 && ip link set rtvtap0 up &&
+        ip link set lo up &&
+        exec python3 "$1" 10.0.2.2 "$2" "$3" -netdev tap,id=n0,ifname=rtvtap0,script=no \
+            -device virtio-net-device,netdev=n0,mac=52:54:00:aa:bb:cc' sh \
+        "$BATS_TEST_DIRNAME/virtio/udp_guest.py" "$RS" "$G/virtio_net"
+    echo "$output"
+    [ "${lines[0]}" = "mac 52:54:00:aa:bb:cc" ]
+    # the kernel's own MAC for the tap interface, whatever it picked
+    [[ "${lines[1]}" =~ ^arp\ 10\.0\.2\.2\ is-at\ [0-9a-f:]{17}$ ]]
+    [ "${lines[2]}" = "udp sent" ]
+    [ "${lines[3]}" = "status 0" ]
+    [ "${lines[4]}" = "received: hello from the virtio-net test guest" ]
 }
