@@ -2,6 +2,7 @@
  * The machine behind the monitor's struct machine_control (control.h).
  */
 #include "hw/board.h"
+#include "hw/virtio/setup.h"
 #include "sysemu/machine.h"
 
 #include <stdio.h>
@@ -58,7 +59,12 @@ static int mc_cpu_registers(void *opaque, int i, char *buf, size_t n)
 
 static int mc_block_list(void *m, struct block_info *out, int max)
 {
-    return 0;   /* no block devices on this board yet */
+    return virtio_block_list(out, max);
+}
+
+static int mc_net_info(void *m, char *buf, size_t n)
+{
+    return virtio_net_info(buf, n);
 }
 
 static void mc_mtree(void *opaque, void (*print)(void *opaque, const char *line), void *arg)
@@ -81,5 +87,6 @@ struct machine_control machine_control_ops = {
     .cpu_info = mc_cpu_info,
     .cpu_registers = mc_cpu_registers,
     .block_list = mc_block_list,
+    .net_info = mc_net_info,
     .mtree = mc_mtree,
 };

@@ -132,7 +132,7 @@ int netdev_user_open(struct netdev *nd, struct kvopts *kv, char *err, size_t err
     nd->priv = priv;
     nd->fd = sv[0];
     nd->close = user_close;
-    snprintf(nd->info, sizeof(nd->info), "net=%s,restrict=%s", kvopts_get(kv, "net") ? kvopts_get(kv, "net") : "10.0.2.0/24",
+    snprintf(nd->info, sizeof(nd->info), "net=%s,restrict=%s", kvopts_get(kv, "net") ? kvopts_get(kv, "net") : "10.0.2.0",
              restrict_ ? "on" : "off");
     return 0;
 }

@@ -11,6 +11,8 @@
 #include "hw/virtio/kvopts.h"
 #include "hw/virtio/net.h"
 #include "hw/virtio/virtio.h"
+#include "imgutil/blk.h"
+#include "sysemu/control.h"
 #include "sysemu/machine.h"
 #include "sysemu/memory.h"
 
@@ -294,4 +296,53 @@ int virtio_append_cmdline(struct machine *m)
         return -1;
     m->append = line;
     return 0;
+}
+
+int virtio_block_list(struct block_info *out, int max)
+{
+    int n = 0, auto_index = 0;
+    for (int i = 0; i < n_drives; i++) {
+        bool auto_name = !drives[i].id;
+        int index = auto_name ? auto_index++ : -1;
+        if (!drive_taken[i] || n == max)
+            continue;
+        struct block_info *b = &out[n++];
+        memset(b, 0, sizeof(*b));
+        /* QEMU names an anonymous if=virtio drive virtio0, virtio1, ... */
+        if (auto_name)
+            snprintf(b->device, sizeof(b->device), "virtio%d", index);
+        else
+            snprintf(b->device, sizeof(b->device), "%s", drives[i].id);
+        snprintf(b->file, sizeof(b->file), "%s", drives[i].file);
+        b->readonly = drives[i].readonly;
+        b->format = drives[i].format ? drives[i].format : "raw";
+        for (int k = 0; k < n_live; k++) {
+            if (live[k].kind == VDEV_BLK && confs[k].drive == i && live[k].blk->bs) {
+                struct blk_dev *bs = live[k].blk->bs;
+                /* snapshot=on: the image below the overlay is the user's */
+                struct blk_dev *user = drives[i].snapshot && bs->backing ? bs->backing : bs;
+                b->format = user->drv->name;
+                b->size = user->size;
+            }
+        }
+    }
+    return n;
+}
+
+int virtio_net_info(char *buf, size_t n)
+{
+    size_t len = 0;
+    int nic = 0;
+    buf[0] = 0;
+    for (int k = 0; k < n_live && len < n; k++) {
+        if (live[k].kind != VDEV_NET)
+            continue;
+        const uint8_t *m = live[k].net->mac;
+        struct netdev *nd = live[k].net->nd;
+        len += snprintf(buf + len, n - len,
+                        "virtio-net-device.%d: index=0,type=nic,model=virtio-net-device,"
+                        "macaddr=%02x:%02x:%02x:%02x:%02x:%02x\r\n \\ %s: index=0,type=%s,%s\r\n",
+                        nic++, m[0], m[1], m[2], m[3], m[4], m[5], nd->id, nd->type, nd->info);
+    }
+    return len < n ? (int)len : (int)n - 1;
 }

@@ -26,6 +26,10 @@ size_t virtio_mmio_cmdline(char *buf, size_t n);
 void virtio_devices_reset(void);
 /* add virtio_mmio_cmdline() to m->append when a kernel is loaded, so Linux finds the devices */
 int virtio_append_cmdline(struct machine *m);
+/* the monitor's view (sysemu/control.h block_list and net_info, QEMU's texts) */
+struct block_info;
+int virtio_block_list(struct block_info *out, int max);
+int virtio_net_info(char *buf, size_t n);
 /* stop the I/O threads, flush and close the images (at exit) */
 void virtio_devices_close(void);
 
