@@ -30,6 +30,10 @@ int qcow2_change_backing(struct blk_dev *bs, const char *file, const char *fmt,
     return 0;
 }
 
+/* one count of 8 bytes per cluster is kept in memory while rebuilding:
+ * 1 GiB for an 8 TiB image of 64 KiB clusters */
+#define REBUILD_MAX_CLUSTERS (1ull << 27)
+
 static void rc_put(uint8_t *b, int order, uint64_t i, uint64_t v)
 {
     if (order < 3) {
@@ -57,15 +61,24 @@ static int rebuild_refcounts(struct qcow2_state *s, int order, struct blk_err *e
     int64_t flen = file_size(s->bs->fd);
     uint64_t end = s->file_end > (uint64_t)flen ? s->file_end : (uint64_t)flen;
     uint64_t n = (end + cs - 1) / cs;
+    if (n > REBUILD_MAX_CLUSTERS)
+        return blk_err_set(err, -EFBIG, "an image of %" PRIu64 " clusters is too large to "
+                           "change its refcount width", n);
     uint64_t *rc = calloc(n ? n : 1, sizeof(*rc));
     if (!rc)
         return blk_err_set(err, -ENOMEM, "out of memory");
     uint64_t max = order == 6 ? UINT64_MAX : (1ull << (1u << order)) - 1;
     int ret = 0;
-    for (uint64_t i = 0; i < n && !ret; i++) {
-        ret = qcow2_refcount_get(s, i, &rc[i]);
-        if (ret < 0)
-            blk_err_set(err, ret, "could not read the refcounts: %s", strerror(-ret));
+    /* only where a refcount block exists: elsewhere every count is 0 */
+    for (uint32_t ti = 0; ti < s->rt_entries && !ret; ti++) {
+        if (!s->rt[ti])
+            continue;
+        uint64_t first = (uint64_t)ti << s->rb_bits, last = first + (1ull << s->rb_bits);
+        for (uint64_t i = first; i < n && i < last && !ret; i++) {
+            ret = qcow2_refcount_get(s, i, &rc[i]);
+            if (ret < 0)
+                blk_err_set(err, ret, "could not read the refcounts: %s", strerror(-ret));
+        }
     }
     /* the old table and blocks are dropped with the switch */
     for (uint32_t i = 0; !ret && i < s->rt_clusters; i++)

@@ -4,9 +4,9 @@
  * table, snapshot table).  What opens is then read through its L2 tables,
  * mapped, its bitmap directory measured, checked without repair, and -- on
  * a private copy opened read-write, which repairs a dirty image first --
- * written at a few places, which walks the refcount allocator over whatever
- * the tables claim.  Any crash, ASan report, leak or hang is a bug; error
- * returns are expected.
+ * written at a few places and amended (version, refcount width), which walks
+ * the refcount allocator over whatever the tables claim.  Any crash, ASan
+ * report, leak or hang is a bug; error returns are expected.
  *
  * Built by the Makefile with clang -fsanitize=fuzzer,address as
  * build/fuzz/fuzz_qcow2, run by rootfs-tests/img-fuzz.bats (a short pass
@@ -76,6 +76,22 @@ static void exercise_write(struct blk_dev *bs, uint8_t *buf)
     blk_flush(bs);
 }
 
+/* amend walks every L2 table (snapshots' too) and rebuilds refcounts */
+static void exercise_amend(struct blk_dev *bs, uint8_t pick)
+{
+    if (!bs->drv->amend)
+        return;
+    struct blk_amend_opts o = { .lazy_refcounts = -1 };
+    switch (pick % 4) {
+    case 0: o.compat = 2; break;
+    case 1: o.compat = 3; break;
+    case 2: o.refcount_bits = 1 << (pick / 4 % 7); break;
+    default: o.lazy_refcounts = 1; o.compat = 3; break;
+    }
+    struct blk_err err;
+    bs->drv->amend(bs, &o, &err);
+}
+
 static struct blk_dev *open_mem(const uint8_t *data, size_t size, int flags, int *fdp)
 {
     int fd = memfd_create("fuzz-qcow2", MFD_CLOEXEC);
@@ -113,6 +129,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bs = open_mem(data, size, BLK_O_RDWR, &fd);
     if (bs) {
         exercise_write(bs, buf);
+        exercise_amend(bs, size ? data[size - 1] : 0);
         blk_close(bs);
     }
     close(fd);
