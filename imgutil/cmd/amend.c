@@ -92,7 +92,8 @@ int cmd_amend(int argc, char **argv)
     const char *fmt = NULL;
     char *opts = NULL;
     bool quiet = false;
-    struct img_progress pg = { 0 };
+    /* last = -1: the 0% line is printed too, as qemu-img does */
+    struct img_progress pg = { .last = -1.0 };
     int c;
     static const struct option lo[] = {
         { "help", no_argument, 0, 'h' },

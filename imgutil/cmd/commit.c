@@ -99,7 +99,8 @@ int cmd_commit(int argc, char **argv)
     const char *fmt = NULL, *base_name = NULL;
     bool drop = false, quiet = false;
     uint64_t rate = 0;
-    struct img_progress pg = { 0 };
+    /* last = -1: the 0% line is printed too, as qemu-img does */
+    struct img_progress pg = { .last = -1.0 };
     int c;
     static const struct option lo[] = {
         { "help", no_argument, 0, 'h' },

@@ -91,7 +91,8 @@ int cmd_rebase(int argc, char **argv)
 {
     const char *fmt = NULL, *bfmt = NULL, *backing = NULL;
     bool unsafe = false, quiet = false;
-    struct img_progress pg = { 0 };
+    /* last = -1: the 0% line is printed too, as qemu-img does */
+    struct img_progress pg = { .last = -1.0 };
     int c;
     static const struct option lo[] = {
         { "help", no_argument, 0, 'h' },
