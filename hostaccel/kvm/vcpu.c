@@ -141,6 +141,12 @@ void kvm_vcpu_kick(struct vcpu *v)
         pthread_kill(v->thread, SIGUSR1);
 }
 
+void kvm_vcpu_unkick(struct vcpu *v)
+{
+    struct kvm_vcpu *k = v->accel;
+    __atomic_store_n(&k->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+}
+
 static void do_io(struct machine *m, struct kvm_run *run)
 {
     uint8_t *data = (uint8_t *)run + run->io.data_offset;
@@ -152,12 +158,13 @@ static void do_io(struct machine *m, struct kvm_run *run)
     }
 }
 
-enum vcpu_exit kvm_vcpu_run(struct vcpu *v)
+/* one KVM_RUN and its exit: VCPU_CONTINUE with *again when the guest can simply go on */
+static enum vcpu_exit run_once(struct vcpu *v, bool *again)
 {
     struct kvm_vcpu *k = v->accel;
     struct kvm_run *run = k->run;
     struct machine *m = v->m;
-    __atomic_store_n(&run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+    *again = false;
     if (ioctl(k->fd, KVM_RUN, 0) < 0) {
         if (errno == EINTR || errno == EAGAIN)
             return VCPU_CONTINUE;
@@ -167,12 +174,14 @@ enum vcpu_exit kvm_vcpu_run(struct vcpu *v)
     switch (run->exit_reason) {
     case KVM_EXIT_IO:
         do_io(m, run);
+        *again = true;
         return VCPU_CONTINUE;
     case KVM_EXIT_MMIO:
         if (run->mmio.is_write)
             as_write(&m->mem, run->mmio.phys_addr, run->mmio.data, run->mmio.len);
         else
             as_read(&m->mem, run->mmio.phys_addr, run->mmio.data, run->mmio.len);
+        *again = true;
         return VCPU_CONTINUE;
     case KVM_EXIT_HLT:
     case KVM_EXIT_INTR:
@@ -211,6 +220,18 @@ enum vcpu_exit kvm_vcpu_run(struct vcpu *v)
         fprintf(stderr, "runtime-system: vCPU %d: unhandled KVM exit %u at rip 0x%" PRIx64 "\n",
                 v->index, run->exit_reason, kvm_vcpu_pc(v));
         return VCPU_ERROR;
+    }
+}
+
+enum vcpu_exit kvm_vcpu_run(struct vcpu *v)
+{
+    /* device exits go straight back into the guest; a kick shows as EINTR (immediate_exit stays set
+       until the machine loop clears it), a guest request as m->held */
+    for (;;) {
+        bool again;
+        enum vcpu_exit e = run_once(v, &again);
+        if (!again || __atomic_load_n(&v->m->held, __ATOMIC_SEQ_CST))
+            return e;
     }
 }
 
