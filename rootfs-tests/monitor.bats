@@ -19,8 +19,8 @@ setup() {
 }
 
 teardown() {
-    [ -n "$PID" ] && kill "$PID" 2>/dev/null
-    [ -n "${T:-}" ] && rm -rf "$T"
+    if [ -n "${PID:-}" ]; then kill "$PID" 2>/dev/null || true; fi
+    if [ -n "${T:-}" ]; then rm -rf "$T"; fi
 }
 
 # start ARGS...: runtime-system in the background (fd 3 closed: bats waits on it)
