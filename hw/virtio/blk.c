@@ -83,10 +83,31 @@ static uint8_t blk_flush_status(struct virtio_blk *b)
     return blk_flush(b->bs) < 0 ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
 }
 
+/* A raw image whose format was guessed must not become another format by a
+ * guest write to sector 0, or the next probe would open it as that format
+ * (with backing files the guest names): QEMU's rule for probed raw images. */
+static bool blk_write_makes_format(struct virtio_blk *b, struct virtq_elem *e, uint64_t sector, size_t len)
+{
+    static const char *const formats[] = { "qcow2", "vmdk", "vhdx", "vpc", "vdi" };
+    uint8_t first[SECTOR];
+    if (!b->probed_raw || sector != 0 || len < SECTOR)
+        return false;
+    iov_to_buf(e->out, e->n_out, sizeof(struct blk_req_hdr), first, SECTOR);
+    for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+        const struct blk_driver *drv = blk_driver_find(formats[i]);
+        if (drv && drv->probe && drv->probe(first, SECTOR) > 1) {
+            sysemu_log(LOG_GUEST_ERRORS, "virtio-blk: write to sector 0 of a probed raw image refused: "
+                       "it would make the image look like %s", formats[i]);
+            return true;
+        }
+    }
+    return false;
+}
+
 static uint8_t blk_do_write(struct virtio_blk *b, struct virtq_elem *e, uint64_t sector)
 {
     size_t len = e->out_len - sizeof(struct blk_req_hdr);
-    if (b->readonly || !range_ok(b, sector, len))
+    if (b->readonly || !range_ok(b, sector, len) || blk_write_makes_format(b, e, sector, len))
         return VIRTIO_BLK_S_IOERR;
     if (blk_iov_rw(b, e->out, e->n_out, sizeof(struct blk_req_hdr), len, sector * SECTOR, true) < 0)
         return VIRTIO_BLK_S_IOERR;
@@ -226,6 +247,7 @@ int virtio_blk_init(struct virtio_blk *b, struct blk_dev *bs, const struct drive
     memset(b, 0, sizeof(*b));
     b->bs = bs;
     b->readonly = o->readonly;
+    b->probed_raw = !o->format && !o->snapshot && !strcmp(bs->drv->name, "raw");
     b->cache = o->cache;
     if (o->serial)
         /* not NUL-terminated at 20 bytes, as the spec allows */

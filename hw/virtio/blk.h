@@ -45,6 +45,7 @@ struct virtio_blk {
     struct virtio_dev vdev;
     struct blk_dev *bs;
     bool readonly;
+    bool probed_raw;            /* format= not given and probing said raw: guard sector 0 */
     enum drive_cache cache;
     char serial[20];
     uint64_t requests, errors;  /* for tests and `info` */

@@ -230,6 +230,10 @@ int virtio_mmio_attach(struct machine *m, uint64_t base, int irq0, int max, char
                 snprintf(err, errlen, "-drive %s: %s", drive_args[c->drive], why);
                 return -1;
             }
+            if (!o->format && !o->snapshot && !strcmp(bs->drv->name, "raw"))
+                fprintf(stderr, "runtime-system: warning: Image format was not specified for '%s' and probing "
+                        "guessed raw; write operations on block 0 will be restricted (give format=raw to lift "
+                        "this)\n", o->file);
             l->blk = calloc(1, sizeof(*l->blk));
             r = virtio_blk_init(l->blk, bs, o, mem, irq);
             l->vdev = &l->blk->vdev;

@@ -307,6 +307,37 @@ static void test_snapshot(const char *fmt, const char *img)
     ok(file_sum(img) == before, "%s snapshot=on: the file's checksum is unchanged", fmt);
 }
 
+/* no format= on a raw image: sector 0 may not be made to look like another format */
+static void test_probed_raw(const char *raw)
+{
+    struct disk k;
+    char spec[256];
+    uint32_t w;
+    snprintf(spec, sizeof(spec), "file=%s", raw);
+    uint64_t before = file_sum(raw);
+    if (!ok(disk_open(&k, spec, ~0ull), "probed raw: drive without format= opens"))
+        return;
+    memset(gpa(DATA), 0, 512);
+    memcpy(gpa(DATA), "QFI\xfb\0\0\0\3", 8);
+    ok(blk_req(&k, VIRTIO_BLK_T_OUT, 0, 512, 1, false, &w) == VIRTIO_BLK_S_IOERR,
+       "probed raw: writing a qcow2 header to sector 0 is IOERR");
+    ok(file_sum(raw) == before, "probed raw: the file is unchanged");
+    memcpy(gpa(DATA), model, 512);
+    ok(blk_req(&k, VIRTIO_BLK_T_OUT, 0, 512, 1, false, &w) == VIRTIO_BLK_S_OK,
+       "probed raw: an ordinary write to sector 0 is allowed");
+    virtio_blk_destroy(&k.b);
+    ok(file_sum(raw) == before, "probed raw: rewriting sector 0 with its own bytes leaves the file as it was");
+    snprintf(spec, sizeof(spec), "file=%s,format=raw", raw);
+    if (disk_open(&k, spec, ~0ull)) {
+        memcpy(gpa(DATA), "QFI\xfb\0\0\0\3", 8);
+        ok(blk_req(&k, VIRTIO_BLK_T_OUT, 0, 512, 1, false, &w) == VIRTIO_BLK_S_OK,
+           "format=raw: the same write is the guest's business");
+        memcpy(gpa(DATA), model, 512);
+        blk_req(&k, VIRTIO_BLK_T_OUT, 0, 512, 1, false, &w);
+        virtio_blk_destroy(&k.b);
+    }
+}
+
 /* malformed rings: each must set DEVICE_NEEDS_RESET and leave the used ring alone */
 static void test_malformed(const char *raw)
 {
@@ -550,6 +581,7 @@ int main(void)
     test_snapshot("qcow2", qcow);
     test_snapshot("raw", raw);
     test_malformed(raw);
+    test_probed_raw(raw);
     test_event_idx(raw);
     test_random_rings(raw);
     free(orig);
