@@ -62,6 +62,7 @@ static void *vcpu_thread(void *arg)
         park_until_running(v);
         if (m->quitting)
             break;
+        m->accel->vcpu_unkick(v);
         pthread_mutex_unlock(&m->lock);
         enum vcpu_exit e = m->accel->vcpu_run(v);
         pthread_mutex_lock(&m->lock);

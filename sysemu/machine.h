@@ -54,10 +54,13 @@ struct accel_ops {
     int (*vcpu_init)(struct vcpu *v, char *err, size_t errlen);
     /* put the vCPU in its power-on state (m->boot for the boot processor) */
     int (*vcpu_reset)(struct vcpu *v);
-    /* run until an exit that needs the thread's attention; called without m->lock */
+    /* run until a kick, a guest request (m->held) or an exit that needs the thread; called without m->lock */
     enum vcpu_exit (*vcpu_run)(struct vcpu *v);
     /* make vcpu_run return soon; called with m->lock held, from any thread */
     void (*vcpu_kick)(struct vcpu *v);
+    /* forget past kicks; called with m->lock held on the vCPU's thread right before vcpu_run, so
+       that a kick after it (the run state seen under the same lock) is never lost */
+    void (*vcpu_unkick)(struct vcpu *v);
     int (*vcpu_registers)(struct vcpu *v, char *buf, size_t n);
     bool (*vcpu_halted)(struct vcpu *v);
     uint64_t (*vcpu_pc)(struct vcpu *v);

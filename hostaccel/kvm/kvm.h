@@ -31,6 +31,7 @@ int kvm_vcpu_init(struct vcpu *v, char *err, size_t errlen);
 int kvm_vcpu_reset(struct vcpu *v);
 enum vcpu_exit kvm_vcpu_run(struct vcpu *v);
 void kvm_vcpu_kick(struct vcpu *v);
+void kvm_vcpu_unkick(struct vcpu *v);
 int kvm_vcpu_registers(struct vcpu *v, char *buf, size_t n);
 bool kvm_vcpu_halted(struct vcpu *v);
 uint64_t kvm_vcpu_pc(struct vcpu *v);

@@ -137,6 +137,7 @@ const struct accel_ops kvm_accel = {
     .vcpu_reset = kvm_vcpu_reset,
     .vcpu_run = kvm_vcpu_run,
     .vcpu_kick = kvm_vcpu_kick,
+    .vcpu_unkick = kvm_vcpu_unkick,
     .vcpu_registers = kvm_vcpu_registers,
     .vcpu_halted = kvm_vcpu_halted,
     .vcpu_pc = kvm_vcpu_pc,
