@@ -14,6 +14,7 @@ pkgs=(
     debootstrap cmake strace golang-go
     sqlite3 openssl gawk bzip2 xz-utils
     clang libclang-rt-14-dev
+    qemu-system-x86
 )
 
 missing=()
