@@ -40,16 +40,21 @@ static inline uint32_t vr(struct vdev *d, unsigned off) { return d->r[off / 4]; 
 static inline void vw(struct vdev *d, unsigned off, uint32_t v) { d->r[off / 4] = v; }
 #define barrier() __asm__ volatile("" ::: "memory")
 
-/* the first window holding device `id`, from slot 0; 0 when there is none */
-static inline int virtio_find(struct vdev *d, uint32_t id)
+/* the first window holding device `id`, from slot `from`; 0 when there is none */
+static inline int virtio_find_from(struct vdev *d, uint32_t id, int from)
 {
-    for (int i = 0; i < 8; i++) {
+    for (int i = from; i < 8; i++) {
         d->r = (volatile uint32_t *)(VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_STEP);
         d->index = i;
         if (vr(d, 0) == 0x74726976 && vr(d, 4) == 2 && vr(d, 8) == id)
             return 1;
     }
     return 0;
+}
+
+static inline int virtio_find(struct vdev *d, uint32_t id)
+{
+    return virtio_find_from(d, id, 0);
 }
 
 /* reset, ACKNOWLEDGE, DRIVER, VERSION_1 (+ low features), FEATURES_OK; 1 when accepted */
