@@ -75,6 +75,10 @@ void x86_write_mptable(struct machine *m)
             continue;
         e = intsrc(e, MP_INT, irq, ioapic_id, irq == 0 ? 2 : irq), entries++;
     }
+    /* the virtio-mmio lines on pins 16-23 (hw/x86/microvm.c): Linux maps an
+     * interrupt only through an entry, as Firecracker's table does for them */
+    for (int pin = 16; pin < 24; pin++)
+        e = intsrc(e, MP_INT, pin, ioapic_id, pin), entries++;
     e = intsrc(e, MP_EXTINT, 0, 0xff, 0), entries++;    /* LINT0 of every CPU: the 8259 */
     e = intsrc(e, MP_NMI, 0, 0xff, 1), entries++;       /* LINT1: NMI */
 
