@@ -360,6 +360,14 @@ static void test_damage(void)
         blk_write(bs, off, data, sizeof(data));
     blk_close(bs);
     damage("vmdk", path("g.vmdk"), 0, 0x4000, 300);
+    /* a descriptor file: damaged text must not make us misread or crash */
+    struct blk_create_opts f = { .size = 3 << 20, .size_set = true };
+    f.vmdk.subformat = "twoGbMaxExtentFlat";
+    blk_create(blk_driver_find("vmdk"), path("gd.vmdk"), &f, &err);
+    int dfd = open(path("gd.vmdk"), O_RDONLY);
+    int64_t dsz = file_size(dfd);
+    close(dfd);
+    damage("vmdk", path("gd.vmdk"), 0, (uint64_t)dsz, 300);
     blk_create(blk_driver_find("vhdx"), path("g.vhdx"), &o, &err);
     bs = blk_open(path("g.vhdx"), "vhdx", BLK_O_RDWR, &err);
     if (bs)
