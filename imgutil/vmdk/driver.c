@@ -546,6 +546,20 @@ static uint64_t vmdk_cluster_size(struct blk_dev *bs)
     return 0;
 }
 
+static void json_str(FILE *f, const char *str)
+{
+    fputc('"', f);
+    for (const unsigned char *c = (const unsigned char *)str; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            fprintf(f, "\\%c", *c);
+        else if (*c < 0x20)
+            fprintf(f, "\\u%04x", *c);
+        else
+            fputc(*c, f);
+    }
+    fputc('"', f);
+}
+
 static void vmdk_info_specific(struct blk_dev *bs, FILE *f, const char *ind, bool json)
 {
     struct vmdk_state *s = bs->opaque;
@@ -567,15 +581,19 @@ static void vmdk_info_specific(struct blk_dev *bs, FILE *f, const char *ind, boo
         }
         return;
     }
-    fprintf(f, "%s\"cid\": %u,\n%s\"parent-cid\": %u,\n%s\"create-type\": \"%s\",\n"
-            "%s\"extents\": [\n", ind, s->cid, ind, s->parent_cid, ind, s->create_type, ind);
+    fprintf(f, "%s\"cid\": %u,\n%s\"parent-cid\": %u,\n%s\"create-type\": ", ind, s->cid,
+            ind, s->parent_cid, ind);
+    json_str(f, s->create_type);
+    fprintf(f, ",\n%s\"extents\": [\n", ind);
     for (int i = 0; i < s->n; i++) {
         struct vmdk_extent *e = &s->ext[i];
         fprintf(f, "%s    {\n", ind);
         if (e->type == VMDK_EXT_SPARSE && (e->flags & VMDK_FL_COMPRESS))
             fprintf(f, "%s        \"compressed\": true,\n", ind);
         fprintf(f, "%s        \"virtual-size\": %" PRIu64 ",\n", ind, e->len);
-        fprintf(f, "%s        \"filename\": \"%s\",\n", ind, e->name ? e->name : "");
+        fprintf(f, "%s        \"filename\": ", ind);
+        json_str(f, e->name ? e->name : "");
+        fprintf(f, ",\n");
         if (e->type == VMDK_EXT_SPARSE)
             fprintf(f, "%s        \"cluster-size\": %" PRIu64 ",\n", ind, e->grain);
         fprintf(f, "%s        \"format\": \"%s\"\n", ind, e->in_desc_file ? "" :
