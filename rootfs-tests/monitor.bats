@@ -304,3 +304,17 @@ PY
     finish
     [ "$status" -eq 0 ]
 }
+
+@test "-serial stdio into a pipe nobody reads: the output is dropped, no SIGPIPE, the guest still powers off" {
+    run python3 - "$RS" "$GUESTS/hello" <<'PY'
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)         # every write to stdout now fails with EPIPE
+p = subprocess.run([sys.argv[1], "-kernel", sys.argv[2], "-append", "poweroff", "-serial", "stdio"],
+                   stdin=subprocess.DEVNULL, stdout=w, stderr=subprocess.PIPE, timeout=20)
+print("status", p.returncode, p.stderr.decode().strip())
+PY
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$output" = "status 0 " ]
+}

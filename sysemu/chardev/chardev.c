@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,9 @@ struct chardev *chardev_open(const char *spec, const char *label, struct chardev
                  label, (int)name_len, spec);
         return NULL;
     }
+    /* a socket client that hangs up, a closed pipe on stdout: the write
+     * fails with EPIPE and is dropped; SIGPIPE must not end the machine */
+    signal(SIGPIPE, SIG_IGN);
     struct chardev *c = calloc(1, sizeof(*c));
     if (!c) {
         snprintf(err, errlen, "chardev '%s': out of memory", label);

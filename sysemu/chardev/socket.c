@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,8 +115,6 @@ static int unix_open(struct chardev *c, const char *arg, char *err, size_t errle
         goto out;
     }
     strcpy(sa.sun_path, path);
-    /* a client that hangs up must not kill us with SIGPIPE */
-    signal(SIGPIPE, SIG_IGN);
     struct unix_state *u = calloc(1, sizeof(*u));
     u->listen_fd = u->client_fd = -1;
     snprintf(u->path, sizeof(u->path), "%s", path);
