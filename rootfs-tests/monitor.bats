@@ -318,3 +318,22 @@ PY
     [ "$status" -eq 0 ]
     [ "$output" = "status 0 " ]
 }
+
+@test "-smp 2: query-cpus-fast and info cpus list both vCPUs with their own threads" {
+    start -kernel "$GUESTS/mon_idle" -smp 2 -S -serial null -qmp unix:"$T/qmp.sock",server,wait=off
+    run $CLIENT qmp "$T/qmp.sock" exec qmp_capabilities exec query-cpus-fast \
+        exec human-monitor-command '{"command-line": "info cpus"}'
+    echo "$output"
+    [ "$status" -eq 0 ]
+    cpus=${lines[2]}
+    [[ "$cpus" == *'"cpu-index": 0, "props": {"core-id": 0, "socket-id": 0, "thread-id": 0}, "qom-path": "/machine/unattached/device[0]"'* ]]
+    [[ "$cpus" == *'"cpu-index": 1, "props": {"core-id": 0, "socket-id": 1, "thread-id": 0}, "qom-path": "/machine/unattached/device[1]"'* ]]
+    tids=$(echo "$cpus" | grep -o '"thread-id": [0-9]*}' | grep -o '[0-9][0-9]*' | grep -v '^0$' | sort -u)
+    [ "$(echo "$tids" | wc -l)" -eq 2 ]
+    for t in $tids; do [ -d "/proc/$PID/task/$t" ]; done
+    t0=$(echo "$tids" | head -n 1); t1=$(echo "$tids" | tail -n 1)
+    [[ "${lines[3]}" =~ ^return\ \"\*\ CPU\ #0:\ thread_id=($t0|$t1)\\r\\n\ \ CPU\ #1:\ thread_id=($t0|$t1)\\r\\n\"$ ]]
+    run $CLIENT qmp "$T/qmp.sock" exec qmp_capabilities exec quit eof
+    finish
+    [ "$status" -eq 0 ]
+}
