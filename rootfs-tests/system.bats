@@ -138,7 +138,7 @@ rs() {
 
 @test "smp: with -smp 2 only one AP answers (the guest is told to wait for 4, then gives up)" {
     need_kvm
-    rs -smp 2 -kernel "$G/smp" -append cpus=4
+    rs -smp 2 -kernel "$G/smp" -append "cpus=4 wait=4"
     [ "$status" -eq 5 ]
     [ "${lines[0]}" = "mptable cpus 2" ]
     [ "$(printf '%s\n' "${lines[@]}" | grep -c '^ap ')" -eq 1 ]
@@ -170,6 +170,41 @@ rs() {
     [ "${lines[1]}" = "work $n = $want" ]
     # 10^8 rounds take ~0.3 s natively; emulated CPL 0 would need minutes
     [ "$ms" -lt 20000 ]
+}
+
+@test "oracle: the guests say the same under qemu-system-x86_64 -M microvm -accel kvm" {
+    need_kvm
+    command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 missing: run make deps"
+    # its warnings about CPUID bits the host lacks go to stderr, which run would mix in
+    q() {
+        timeout 60 qemu-system-x86_64 -M microvm -accel kvm -m 64 -nographic -no-reboot -nodefaults \
+            -serial stdio -device isa-debug-exit,iobase=0xf4 "$@" 2>/dev/null
+    }
+    head -c 3000 /dev/urandom > "$T/initrd"
+    local args
+    for args in "hello -append exit=3" "cmdline -initrd $T/initrd -append a=b" "cpl3 -append iters=1000000"; do
+        set -- $args
+        local g=$1
+        shift
+        run q -kernel "$G/$g" "$@"
+        local qs=$status qo=$output
+        rs -m 64 -kernel "$G/$g" "$@"
+        echo "$g: ours $status [$output], qemu $qs [$qo]"
+        [ "$status" -eq "$qs" ]
+        [ "$output" = "$qo" ]
+    done
+    # QEMU describes its CPUs in ACPI, not an MP table: compare what the APs report
+    run q -smp 4 -kernel "$G/smp" -append cpus=4
+    local qs=$status qo=$(printf '%s\n' "${lines[@]}" | grep -v mptable | sort)
+    rs -smp 4 -kernel "$G/smp" -append cpus=4
+    echo "smp: ours $status [$output], qemu $qs [$qo]"
+    [ "$status" -eq "$qs" ]
+    [ "$(printf '%s\n' "${lines[@]}" | grep -v mptable | sort)" = "$qo" ]
+    # and the memory maps differ in their reserved holes: compare the end of RAM and the pattern
+    run q -kernel "$G/memory"
+    qo=$(printf '%s\n' "${lines[@]}" | grep -E '^(ram top|pattern)')
+    rs -m 64 -kernel "$G/memory"
+    [ "$(printf '%s\n' "${lines[@]}" | grep -E '^(ram top|pattern)')" = "$qo" ]
 }
 
 @test "errors: missing kernel, no kernel, ELF without PVH note, bad options: one line, status 1" {

@@ -6,7 +6,7 @@
  * prints its APIC id and counts itself in.
  * How many to expect comes from the board's MultiProcessor table (Intel MP
  * spec 1.4), or from "cpus=N" on the command line; the BSP waits until that
- * many have counted in, or about two seconds of TSC, and prints how many
+ * many have counted in, or "wait=N" x 10^9 TSC ticks, and prints how many
  * did; the count is also the exit value.
  */
 #include "guest.h"
@@ -145,8 +145,10 @@ uint32_t guest_main(struct hvm_start_info *si)
     lapic_write(0x300, 0x000c4500);                     /* INIT, all excluding self */
     lapic_write(0x300, 0x000c4600 | TRAMPOLINE >> 12);  /* SIPI */
     lapic_write(0x300, 0x000c4600 | TRAMPOLINE >> 12);
+    /* "wait=N": give up after N x 10^9 TSC ticks (default 20, long enough for a loaded host) */
+    uint64_t limit = (cmdline_arg(si, "wait=") ? parse_dec(cmdline_arg(si, "wait=")) : 20) * 1000000000ull;
     uint64_t t0 = rdtsc();
-    while (ap_count + 1 < want && rdtsc() - t0 < 4000000000ull)
+    while (ap_count + 1 < want && rdtsc() - t0 < limit)
         __asm__ volatile("pause");
     lock();
     puts_("cpus ");
