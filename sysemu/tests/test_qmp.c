@@ -149,6 +149,10 @@ static void test_dispatch(void)
     ok(answers("{\"execute\": \"quit\"}", "{\"return\": {}}") && fm.quits == 0 &&
        q.after == fake_ctl.quit, "quit answers before the machine quits");
     q.after = NULL;
+    ok(answers("{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": \"quit\"}}",
+               "{\"return\": \"\"}") && fm.quits == 0 && q.after == fake_ctl.quit,
+       "human-monitor-command quit also answers before the machine quits");
+    q.after = NULL;
 
     json_t *g = qmp_greeting();
     snprintf(v, sizeof(v), "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": %d, \"minor\": %d, "
