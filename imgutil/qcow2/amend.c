@@ -128,13 +128,16 @@ static int rebuild_refcounts(struct qcow2_state *s, int order, struct blk_err *e
     if (!ret)
         ret = sync_fd(s->bs->fd);
     if (!ret) {
-        uint8_t h[12], o[4];
-        be64_put(h, n * cs);
-        be32_put(h + 8, (uint32_t)table);
-        be32_put(o, (uint32_t)order);
-        ret = file_pwrite(s->bs->fd, h, 12, 48);
-        if (!ret)
-            ret = file_pwrite(s->bs->fd, o, 4, 96);
+        /* table offset, its size and the width change together: one write
+         * inside the first sector */
+        uint8_t h[52];
+        ret = file_pread(s->bs->fd, h, sizeof(h), 48);
+        if (!ret) {
+            be64_put(h, n * cs);
+            be32_put(h + 8, (uint32_t)table);
+            be32_put(h + 48, (uint32_t)order);
+            ret = file_pwrite(s->bs->fd, h, sizeof(h), 48);
+        }
         if (!ret)
             ret = sync_fd(s->bs->fd);
     }
