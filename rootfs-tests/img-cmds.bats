@@ -75,14 +75,19 @@ all_same() {
     done
 }
 
-@test "measure: numbers for raw and qcow2 sources equal qemu-img's" {
+@test "measure: numbers for raw, qcow2, vdi, vmdk, vpc and vhdx sources equal qemu-img's" {
     rm -f m-*.qcow2
     qemu-img convert -O qcow2 -o cluster_size=4k src.raw m-a.qcow2
     qemu-img convert -c -O qcow2 src.raw m-c.qcow2
     qemu-img create -q -f qcow2 m-e.qcow2 20M
     qemu-io -c 'write -P 1 5M 3k' -c 'write -z 8M 1M' m-e.qcow2 >/dev/null
     chain m
-    for f in src.raw m-a.qcow2 m-c.qcow2 m-e.qcow2 m-top.qcow2; do
+    local more=
+    for fmt in vdi vmdk vpc vhdx; do
+        rm -f "m.$fmt"
+        qemu-img convert -O $fmt src.raw "m.$fmt" && more+=" m.$fmt"
+    done
+    for f in src.raw m-a.qcow2 m-c.qcow2 m-e.qcow2 m-top.qcow2 $more; do
         for o in "-O raw" "-O qcow2" "-O qcow2 -o cluster_size=4k" "-O qcow2 -o cluster_size=2M" \
                  "-O qcow2 -o compat=0.10" "-O qcow2 -o backing_file=b.qcow2" \
                  "-O qcow2 -o refcount_bits=1,cluster_size=512"; do
