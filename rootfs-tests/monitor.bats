@@ -19,7 +19,12 @@ setup() {
 }
 
 teardown() {
-    if [ -n "${PID:-}" ]; then kill "$PID" 2>/dev/null || true; fi
+    # SIGTERM is taken by the main loop; a hung run gets SIGKILL after 2 s
+    if [ -n "${PID:-}" ]; then
+        kill "$PID" 2>/dev/null || true
+        for _ in $(seq 20); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$PID" 2>/dev/null || true
+    fi
     if [ -n "${T:-}" ]; then rm -rf "$T"; fi
 }
 
