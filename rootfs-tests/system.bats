@@ -172,6 +172,25 @@ rs() {
     [ "$ms" -lt 20000 ]
 }
 
+@test "rtc: the CMOS clock is within 2 s of the host's, and the guest can set it (as under QEMU)" {
+    need_kvm
+    local host
+    host=$(date +%s)
+    rs -kernel "$G/rtc"
+    [ "$status" -eq 1 ]
+    [[ "${lines[0]}" =~ ^rtc\ [0-9]{4}-[0-9]{2}-[0-9]{2}\ [0-9]{2}:[0-9]{2}:[0-9]{2}\ epoch\ ([0-9]+)$ ]]
+    local guest=${BASH_REMATCH[1]} d
+    d=$((guest - host))
+    [ "${d#-}" -le 2 ]
+    [ "${lines[0]:4:19}" = "$(date -u -d @"$guest" '+%Y-%m-%d %H:%M:%S')" ]
+    [ "${lines[1]}" = "after set year 2001" ]
+    command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 missing: the oracle half is not run"
+    run bash -c "timeout 20 qemu-system-x86_64 -M microvm,rtc=on -accel kvm -m 64 -nographic -no-reboot -nodefaults \
+        -serial stdio -device isa-debug-exit,iobase=0xf4 -kernel '$G/rtc' 2>/dev/null"
+    [ "$status" -eq 1 ]
+    [ "${lines[1]}" = "after set year 2001" ]
+}
+
 @test "oracle: the guests say the same under qemu-system-x86_64 -M microvm -accel kvm" {
     need_kvm
     command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 missing: run make deps"

@@ -1,8 +1,8 @@
 /*
  * The x86-64 board "microvm": RAM, the in-kernel interrupt controllers and
  * PIT of the accelerator, COM1 (16550A at 0x3f8, IRQ 4), isa-debug-exit at
- * 0xf4, the ACPI PM control port 0x604 for power-off, and the i8042 and
- * 0xcf9 reset lines.  No PCI and no
+ * 0xf4, the ACPI PM control port 0x604 for power-off, the i8042 and 0xcf9
+ * reset lines, and the CMOS RTC at 0x70.  No PCI and no
  * firmware: the kernel is entered directly (PVH ELF or bzImage), as with
  * QEMU's machine of the same name.
  */
@@ -12,6 +12,7 @@
 #include "hw/misc/pm_ctrl.h"
 #include "hw/virtio/setup.h"
 #include "hw/misc/reset_ports.h"
+#include "hw/rtc/mc146818.h"
 #include "hw/x86/layout.h"
 #include "sysemu/machine.h"
 
@@ -30,6 +31,7 @@
 
 struct microvm {
     struct uart16550 com1;
+    struct mc146818 rtc;
 };
 
 static void microvm_irq(void *opaque, int irq, int level)
@@ -64,6 +66,8 @@ static int microvm_init(struct machine *m, char *err, size_t errlen)
     as_add_io(&m->io, "isa-debug-exit", 0xf4, 1, &debug_exit_ops, m);
     as_add_io(&m->io, "acpi-pm-cnt", PM_CTRL_PORT, 2, &pm_ctrl_ops, m);
     as_add_io(&m->io, "i8042", 0x60, 5, &i8042_ops, m);
+    mc146818_init(&b->rtc);
+    as_add_io(&m->io, "rtc", 0x70, 2, &mc146818_ops, &b->rtc);
     as_add_io(&m->io, "reset-control", 0xcf9, 1, &rcr_ops, m);
     /* -drive/-device virtio devices: 0x200-byte windows from MICROVM_VIRTIO_BASE,
      * interrupts on IOAPIC pins 16-23 (no ISA device shares them), announced
