@@ -126,6 +126,11 @@ opts() {
     qemu-img compare -q src.raw r.vmdk
     # streamOptimized really compresses: the pattern is mostly zeroes
     [ "$(stat -c %s r.vmdk)" -lt $((1024 * 1024)) ]
+    # -c with another subformat writes plainly, as qemu-img accepts it
+    rm -f r.vmdk
+    $R convert -c -O vmdk src.raw r.vmdk
+    qemu-img check -q r.vmdk
+    qemu-img compare -q src.raw r.vmdk
 }
 
 @test "create: images qemu-img reads as created, and the same Formatting line" {

@@ -307,6 +307,36 @@ static int update_cid(struct blk_dev *bs, struct vmdk_state *s)
     return 0;
 }
 
+/* wlen bytes at the end of the extent file, then the table entry for rel
+ * that makes them visible */
+static int grain_store(struct blk_dev *bs, struct vmdk_extent *e, uint64_t rel,
+                       const uint8_t *src, uint64_t wlen)
+{
+    uint64_t at = e->next_alloc;
+    if ((at + wlen) / VMDK_SECTOR > UINT32_MAX)
+        return blk_err_set(&bs->io_err, -EFBIG, "the extent file is full");
+    int ret = file_pwrite(e->fd, src, wlen, at);
+    if (ret < 0)
+        return ret;
+    e->next_alloc = at + wlen;
+    if (e->next_alloc > e->file_size)
+        e->file_size = e->next_alloc;
+    return vmdk_sparse_set(e, rel, (uint32_t)(at / VMDK_SECTOR));
+}
+
+/* the zlib stream of clen bytes at s->cbuf + 12 as the grain at gstart:
+ * marker (sector, size), data, padded to a sector */
+static int stream_store(struct blk_dev *bs, struct vmdk_extent *e, uint64_t gstart,
+                        uint64_t clen)
+{
+    struct vmdk_state *s = bs->opaque;
+    le64_put(s->cbuf, gstart / VMDK_SECTOR);
+    le32_put(s->cbuf + 8, (uint32_t)clen);
+    uint64_t wlen = (clen + 12 + VMDK_SECTOR - 1) & ~(VMDK_SECTOR - 1);
+    memset(s->cbuf + 12 + clen, 0, wlen - 12 - clen);
+    return grain_store(bs, e, gstart, s->cbuf, wlen);
+}
+
 /* a new grain for [grain start, +grain) holding data at in..in+n */
 static int sparse_alloc_write(struct blk_dev *bs, struct vmdk_extent *e, uint64_t voff,
                               uint64_t rel, const uint8_t *data, uint64_t n, bool had_zero)
@@ -326,28 +356,13 @@ static int sparse_alloc_write(struct blk_dev *bs, struct vmdk_extent *e, uint64_
         memcpy(s->zbuf + in, data, n);
         src = s->zbuf;
     }
-    uint64_t at = e->next_alloc, wlen;
     if (e->flags & VMDK_FL_COMPRESS) {
         long c = vmdk_deflate(src, glen, s->cbuf + 12, e->grain * 2 + 1024 - 12);
         if (c <= 0)
             return c < 0 ? (int)c : -EIO;
-        le64_put(s->cbuf, gstart / VMDK_SECTOR);
-        le32_put(s->cbuf + 8, (uint32_t)c);
-        wlen = ((uint64_t)c + 12 + VMDK_SECTOR - 1) & ~(VMDK_SECTOR - 1);
-        memset(s->cbuf + 12 + c, 0, wlen - 12 - (uint64_t)c);
-        src = s->cbuf;
-    } else {
-        wlen = e->grain;
+        return stream_store(bs, e, gstart, (uint64_t)c);
     }
-    if ((at + wlen) / VMDK_SECTOR > UINT32_MAX)
-        return blk_err_set(&bs->io_err, -EFBIG, "the extent file is full");
-    /* the grain first, then the table entry that makes it visible */
-    if ((ret = file_pwrite(e->fd, src, wlen, at)) < 0)
-        return ret;
-    e->next_alloc = at + wlen;
-    if (e->next_alloc > e->file_size)
-        e->file_size = e->next_alloc;
-    return vmdk_sparse_set(e, rel, (uint32_t)(at / VMDK_SECTOR));
+    return grain_store(bs, e, rel, src, e->grain);
 }
 
 static int sparse_write(struct blk_dev *bs, struct vmdk_extent *e, uint64_t voff,
@@ -622,21 +637,50 @@ static const char *vmdk_extent_file(struct blk_dev *bs, uint64_t off)
     return e->in_desc_file || !e->path ? bs->filename : e->path;
 }
 
+/* the single streamOptimized extent, or NULL (-c then writes plainly, as
+ * qemu-img does for the other subformats) */
+static struct vmdk_extent *stream_extent(struct blk_dev *bs)
+{
+    struct vmdk_state *s = bs->opaque;
+    if (s->n != 1 || s->ext[0].type != VMDK_EXT_SPARSE || !(s->ext[0].flags & VMDK_FL_COMPRESS))
+        return NULL;
+    return &s->ext[0];
+}
+
+/* pure, so convert's workers compress grains in parallel */
 static long vmdk_compress(struct blk_dev *bs, const void *src, size_t len, void *dst,
                           size_t cap)
 {
-    return 0;   /* streamOptimized compresses every grain it writes */
+    struct vmdk_extent *e = stream_extent(bs);
+    if (!e || len != e->grain)
+        return 0;
+    return vmdk_deflate(src, len, dst, cap);
 }
 
 static int vmdk_write_compressed(struct blk_dev *bs, uint64_t off, const void *data,
                                  size_t csize, const void *raw, size_t len)
 {
     struct vmdk_state *s = bs->opaque;
-    for (int i = 0; i < s->n; i++)
-        if (s->ext[i].type != VMDK_EXT_SPARSE || !(s->ext[i].flags & VMDK_FL_COMPRESS))
-            return blk_err_set(&bs->io_err, -ENOTSUP, "Compression is only supported "
-                               "for streamOptimized VMDK images");
-    return vmdk_write(bs, off, raw, len);
+    struct vmdk_extent *e = stream_extent(bs);
+    if (!e || !csize || off % e->grain || csize > e->grain * 2)
+        return vmdk_write(bs, off, raw, len);
+    int ret = 0;
+    bs->io_err.msg[0] = 0;
+    pthread_mutex_lock(&bs->lock);
+    if (!s->cid_updated)
+        ret = update_cid(bs, s);
+    uint64_t g = 0;
+    if (ret >= 0)
+        ret = vmdk_sparse_lookup(e, off, &g, &bs->io_err);
+    if (ret >= 0 && g > 1)
+        ret = blk_err_set(&bs->io_err, -EIO, "Could not write to allocated cluster for "
+                          "streamOptimized");
+    if (ret >= 0) {
+        memcpy(s->cbuf + 12, data, csize);
+        ret = stream_store(bs, e, off, csize);
+    }
+    pthread_mutex_unlock(&bs->lock);
+    return ret < 0 ? ret : 0;
 }
 
 const struct blk_driver blk_vmdk_driver = {
