@@ -262,6 +262,9 @@ rs() {
     run "$RS" -smp 0
     [ "$status" -eq 1 ]
     [ "$output" = "runtime-system: -smp 0: expected a number from 1 to 64" ]
+    run "$RS" -cpu qemu64
+    [ "$status" -eq 1 ]
+    [ "$output" = "runtime-system: -cpu qemu64: unknown CPU model (host or max: the guest sees KVM's supported CPUID)" ]
     run "$RS" -frobnicate
     [ "$status" -eq 1 ]
     [ "$output" = "runtime-system: -frobnicate: unknown option (see --help)" ]

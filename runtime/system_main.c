@@ -45,6 +45,7 @@ static void usage(void)
            "Run an x86-64 machine under KVM, with qemu-system-x86_64's options.\n\n"
            "  -M, -machine NAME[,accel=kvm|tcg]  board (-M help lists them; default microvm)\n"
            "  -accel kvm|tcg         accelerator (kvm; tcg is not yet supported for this board)\n"
+           "  -cpu host|max          the CPU model: KVM's supported CPUID (the only one there is)\n"
            "  -m SIZE[K|M|G]         guest RAM (default 128M; a plain number is MiB)\n"
            "  -smp N[,cpus=N]        number of vCPUs (default 1)\n"
            "  -kernel FILE           a PVH ELF kernel or a Linux bzImage\n"
@@ -158,6 +159,18 @@ int main(int argc, char **argv)
             parse_machine(ARG(), &board_name, &accel);
         } else if (!strcmp(o, "accel")) {
             accel = ARG();
+        } else if (!strcmp(o, "cpu")) {
+            const char *s = ARG();
+            if (!strcmp(s, "help")) {
+                printf("Available CPUs:\n  host  KVM's supported CPUID of this host\n  max   the same\n");
+                return 0;
+            }
+            char model[32];
+            snprintf(model, sizeof(model), "%.*s", (int)strcspn(s, ","), s);
+            if (strcmp(model, "host") && strcmp(model, "max"))
+                die_usage("-cpu %s: unknown CPU model (host or max: the guest sees KVM's supported CPUID)", s);
+            if (strchr(s, ','))
+                die_usage("-cpu %s: CPU feature flags are not supported yet", s);
         } else if (!strcmp(o, "enable-kvm")) {
             accel = "kvm";
         } else if (!strcmp(o, "m")) {
