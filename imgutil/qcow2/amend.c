@@ -304,31 +304,28 @@ static int snapshots_for_v3(struct qcow2_state *s, struct blk_err *err)
     return 0;
 }
 
-/* rewrite the fixed header for a new version and the extensions after it */
+/* rewrite the fixed header for a new version, the extensions moved after
+ * it and the backing name after them, in one write */
 static int write_version(struct qcow2_state *s, uint32_t version, struct blk_err *err)
 {
     uint8_t h[112] = { 0 };
     uint32_t len = version == 2 ? 72 : 112;
+    int ret = file_pread(s->bs->fd, h, 72, 0);
+    if (ret)
+        return blk_err_set(err, ret, "could not read the header: %s", strerror(-ret));
+    be32_put(h + 4, version);
+    if (version == 3) {
+        be64_put(h + 80, s->compat);
+        be32_put(h + 96, s->refcount_order);
+        be32_put(h + 100, len);
+    }
     uint32_t old_len = s->header_length;
-    /* the extensions move to the new end of the header, the backing name after them */
     s->header_length = len;
-    int ret = qcow2_header_write_exts(s, s->bs->backing_file, s->bs->backing_fmt, err);
+    ret = qcow2_header_write(s, h, s->bs->backing_file, s->bs->backing_fmt, err);
     if (ret) {
         s->header_length = old_len;
         return ret;
     }
-    ret = file_pread(s->bs->fd, h, 72, 0);
-    if (!ret) {
-        be32_put(h + 4, version);
-        if (version == 3) {
-            be64_put(h + 80, s->compat);
-            be32_put(h + 96, s->refcount_order);
-            be32_put(h + 100, len);
-        }
-        ret = file_pwrite(s->bs->fd, h, len, 0);
-    }
-    if (ret)
-        return blk_err_set(err, ret, "could not write the header: %s", strerror(-ret));
     s->version = version;
     s->incompat = 0;
     s->autoclear = 0;

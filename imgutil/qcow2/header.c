@@ -178,9 +178,17 @@ int qcow2_header_set_incompat(struct qcow2_state *s, uint64_t incompat)
 /*
  * Rewrite the extension area and backing name of cluster 0: the extensions
  * we know are regenerated, every other one is written back unchanged.
+ * With `fixed` (s->header_length bytes of new fixed fields) the whole header
+ * goes out in one write, as a version change needs.
  */
 int qcow2_header_write_exts(struct qcow2_state *s, const char *backing,
                             const char *backing_fmt, struct blk_err *err)
+{
+    return qcow2_header_write(s, NULL, backing, backing_fmt, err);
+}
+
+int qcow2_header_write(struct qcow2_state *s, const uint8_t *fixed, const char *backing,
+                       const char *backing_fmt, struct blk_err *err)
 {
     uint64_t cs = s->cluster_size;
     uint8_t *buf = calloc(1, cs);
@@ -212,6 +220,13 @@ int qcow2_header_write_exts(struct qcow2_state *s, const char *backing,
         boff = p;
         memcpy(buf + p, backing, blen);
         p += blen;
+    }
+    if (fixed) {
+        memcpy(buf, fixed, s->header_length);
+        be64_put(buf + 8, boff);
+        be32_put(buf + 16, blen);
+        ret = file_pwrite(s->bs->fd, buf, p, 0);
+        goto out;
     }
     ret = file_pwrite(s->bs->fd, buf + s->header_length, p - s->header_length,
                       s->header_length);

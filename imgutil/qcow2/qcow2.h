@@ -135,6 +135,8 @@ int qcow2_header_parse(struct qcow2_state *s, const uint8_t *buf, uint64_t file_
 int qcow2_header_set_incompat(struct qcow2_state *s, uint64_t incompat);
 int qcow2_header_write_exts(struct qcow2_state *s, const char *backing,
                             const char *backing_fmt, struct blk_err *err);
+int qcow2_header_write(struct qcow2_state *s, const uint8_t *fixed, const char *backing,
+                       const char *backing_fmt, struct blk_err *err);
 
 /* refcount.c */
 int qcow2_refcount_load(struct qcow2_state *s, struct blk_err *err);
