@@ -284,17 +284,18 @@ one_line_error() {
             sleep $delay
             kill -9 $pid 2>/dev/null || true
             wait $pid || true
-            # every block holds either the source's data or zeroes
+            # every byte reads as the source's or, not yet copied, as zero:
+            # never as garbage from a block mapped before it was written
             $R convert -f $f -O raw k.img k.raw
             [ $f = vpc ] || qemu-img check -f vdi k.img >/dev/null 2>&1 || [ $? -eq 2 ]
             qemu-img convert -f $f -O raw k.img q.raw
             cmp k.raw q.raw
-            for ((b = 0; b < 24; b++)); do
-                cmp -s <(dd if=k.raw bs=1M skip=$b count=1 status=none) \
-                       <(dd if=big.raw bs=1M skip=$b count=1 status=none) ||
-                cmp -s <(dd if=k.raw bs=1M skip=$b count=1 status=none) <(head -c 1048576 /dev/zero) ||
-                    { echo "$f after ${delay}s: block $b is neither"; return 1; }
-            done
+            # past the source (a VHD geometry rounds the disk up): zeroes
+            local n=$(stat -c %s big.raw)
+            [ -z "$(tail -c +$((n + 1)) k.raw | tr -d '\0' | head -c 1)" ]
+            truncate -s $n k.raw
+            cmp -l k.raw big.raw | awk '$2 != 0 { bad++ } END { exit bad > 0 }' ||
+                { echo "$f after ${delay}s: bytes that are neither the source nor zero"; return 1; }
             # and a resumed convert finishes the job
             $R convert -n -f raw -O $f big.raw k.img
             qemu-img compare -f raw -F $f big.raw k.img
