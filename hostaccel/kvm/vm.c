@@ -64,7 +64,7 @@ static int kvm_init(struct machine *m, char *err, size_t errlen)
         snprintf(err, errlen, "/dev/kvm: cannot create a VM: %s", strerror(errno));
         return -1;
     }
-    /* three pages just below the BIOS area that real-mode emulation on VMX needs; unused RAM on our boards */
+    /* the three pages VMX needs for real-mode emulation, in the hole below 4 GiB where no RAM is */
     if (ioctl(s->vm_fd, KVM_SET_TSS_ADDR, 0xfffbd000) < 0 ||
         ioctl(s->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0) {
         snprintf(err, errlen, "/dev/kvm: cannot create the in-kernel irqchip: %s", strerror(errno));
