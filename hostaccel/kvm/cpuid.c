@@ -1,8 +1,8 @@
 /*
  * CPUID for a vCPU: what KVM_GET_SUPPORTED_CPUID offers, with this vCPU's
- * APIC id, the package size (-smp) and the hypervisor bit, which guests
- * read to know they run virtualized (Intel SDM vol. 2A, CPUID leaves 01H
- * and 0BH).
+ * APIC id, the package size (-smp: one package of single-thread cores) and
+ * the hypervisor bit, which guests read to know they run virtualized
+ * (Intel SDM vol. 2A, CPUID leaves 01H, 0BH and 1FH).
  */
 #include "hostaccel/kvm/kvm.h"
 
@@ -29,7 +29,23 @@ int kvm_vcpu_set_cpuid(struct vcpu *v, int fd)
             break;
         case 0xb:
         case 0x1f:
+            /* one package of -smp cores, one thread each: level 0 SMT (1 thread), level 1 core */
             e->edx = v->index;          /* x2APIC id */
+            if (e->index == 0) {
+                e->eax = 0;
+                e->ebx = 1;
+                e->ecx = 1 << 8;
+            } else if (e->index == 1) {
+                int shift = 0;
+                while ((1 << shift) < v->m->smp)
+                    shift++;
+                e->eax = shift;
+                e->ebx = v->m->smp;
+                e->ecx = 2 << 8 | 1;
+            } else {
+                e->eax = e->ebx = 0;
+                e->ecx = e->index;
+            }
             break;
         }
     }

@@ -77,11 +77,13 @@ static void unlock(void)
 
 void ap_main(void)
 {
-    uint32_t id = lapic_read(0x20) >> 24;
+    uint32_t id = lapic_read(0x20) >> 24, a = 1, b, c = 0, d;
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
     lock();
     puts_("ap ");
     put_dec(id);
-    puts_(" up\n");
+    /* CPUID's initial APIC id must name the same processor as its local APIC */
+    puts_(b >> 24 == id ? " up\n" : " up, but CPUID says another APIC id\n");
     unlock();
     __atomic_fetch_add(&ap_count, 1, __ATOMIC_SEQ_CST);
 }
