@@ -146,7 +146,21 @@ $(B)/system-guests/%: rootfs-tests/system/%.c $(SYSGUEST_LIB) $(wildcard rootfs-
 $(B)/system-guests/work-native: rootfs-tests/system/oracle/work.c rootfs-tests/system/lib/work.h
 	@mkdir -p $(dir $@)
 	gcc -O2 -Wall -Werror -o $@ $<
-system-guests: $(SYSGUEST_NAMES:%=$(B)/system-guests/%) $(B)/system-guests/work-native
+# the Linux boot protocol without Linux: linuxboot packed as bzImages with
+# the 64-bit entry (protocol 2.12, XLF_KERNEL_64) and with the 32-bit one (2.10)
+$(B)/system-guests/linuxboot.elf: rootfs-tests/system/linux/linuxboot.c rootfs-tests/system/linux/start_linux.S \
+		$(SYSGUEST_LIB) $(wildcard rootfs-tests/system/lib/*.h) rootfs-tests/system/lib/link.ld
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  GUEST   $@")
+	$(Q)gcc $(SYSGUEST_CFLAGS) -o $@ rootfs-tests/system/linux/start_linux.S $(SYSGUEST_LIB) $<
+$(B)/system-guests/mkbzimage: rootfs-tests/system/linux/mkbzimage.c
+	@mkdir -p $(dir $@)
+	gcc -O2 -Wall -Werror -o $@ $<
+$(B)/system-guests/bzimage-64 $(B)/system-guests/bzimage-32: $(B)/system-guests/linuxboot.elf $(B)/system-guests/mkbzimage
+	$(Q)objcopy -O binary $< $@.bin
+	$(Q)$(B)/system-guests/mkbzimage $@.bin $@ $(if $(findstring 64,$(notdir $@)),0x20c 1,0x20a 0)
+system-guests: $(SYSGUEST_NAMES:%=$(B)/system-guests/%) $(B)/system-guests/work-native \
+               $(B)/system-guests/bzimage-64 $(B)/system-guests/bzimage-32
 guest-progs: system-guests
 .PHONY: system-guests
 

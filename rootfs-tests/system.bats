@@ -292,6 +292,23 @@ rs() {
     [[ "$output" == "runtime-system version "* ]]
 }
 
+@test "bzImage: boot_params as the kernel reads them, through the 64-bit and the 32-bit entry" {
+    need_kvm
+    head -c 4321 /dev/urandom > "$T/initrd"
+    local sum v
+    sum=$(od -An -tu1 -v "$T/initrd" | awk '{for (i = 1; i <= NF; i++) s += $i} END {print s % 4294967296}')
+    for v in 64 32; do
+        rs -m 80 -kernel "$G/bzimage-$v" -initrd "$T/initrd" -append "console=ttyS0 root=/dev/vda quiet"
+        [ "$status" -eq 1 ]
+        [ "${lines[0]}" = "entry $v boot_params 00007000" ]
+        [ "${lines[1]}" = "header HdrS version 0000020$([ $v = 64 ] && echo c || echo a) loader 000000ff code32_start 00100000" ]
+        [ "${lines[2]}" = "cmdline: console=ttyS0 root=/dev/vda quiet" ]
+        [ "${lines[3]}" = "e820 ram:00000000+0009fc00 reserved:0009fc00+00060400 ram:00100000+04f00000" ]
+        [ "${lines[4]}" = "ram top MiB 80" ]
+        [ "${lines[5]}" = "initrd size 4321 sum $sum page-aligned" ]
+    done
+}
+
 @test "bzImage: the boot protocol's 64-bit entry state, seen with -S and info registers" {
     need_kvm
     [ -r "$FIXTURES/bzImage-x86_64" ] || skip "no bzImage-x86_64 in $FIXTURES"
