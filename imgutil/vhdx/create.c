@@ -130,6 +130,9 @@ out:
 int vhdx_create(const char *filename, const struct blk_create_opts *o, struct blk_err *err)
 {
     uint64_t size = (o->size + 511) & ~(uint64_t)511;
+    /* qemu-img cannot open a 0-byte vhdx made by us (its BAT count underflows) */
+    if (!size)
+        return blk_err_set(err, -EINVAL, "a vhdx image needs a non-zero size");
     if (size > VHDX_MAX_SIZE)
         return blk_err_set(err, -EINVAL, "Image size too large; max of 64TB");
     if (o->backing_file)

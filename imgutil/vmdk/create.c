@@ -128,6 +128,9 @@ int vmdk_create(const char *filename, const struct blk_create_opts *o, struct bl
         return blk_err_set(err, -ENOTSUP, "preallocation of sparse VMDK images is not "
                            "supported");
     uint64_t size = (o->size + VMDK_SECTOR - 1) & ~(VMDK_SECTOR - 1);
+    /* qemu-img makes such images but cannot open them (or asserts) */
+    if (!size)
+        return blk_err_set(err, -EINVAL, "a vmdk image needs a non-zero size");
     if (!flat && size > (2ull << 40) * (split ? 1024 : 1))
         return blk_err_set(err, -EINVAL, "size %" PRIu64 " is too big for a sparse VMDK",
                            o->size);
