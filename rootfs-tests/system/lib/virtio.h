@@ -40,10 +40,11 @@ static inline uint32_t vr(struct vdev *d, unsigned off) { return d->r[off / 4]; 
 static inline void vw(struct vdev *d, unsigned off, uint32_t v) { d->r[off / 4] = v; }
 #define barrier() __asm__ volatile("" ::: "memory")
 
-/* the first window holding device `id`, from slot `from`; 0 when there is none */
+/* the first window holding device `id`, from slot `from`; 0 when there is none.
+ * 32 slots: QEMU's microvm has up to 24 windows and fills them from the top */
 static inline int virtio_find_from(struct vdev *d, uint32_t id, int from)
 {
-    for (int i = from; i < 8; i++) {
+    for (int i = from; i < 32; i++) {
         d->r = (volatile uint32_t *)(VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_STEP);
         d->index = i;
         if (vr(d, 0) == 0x74726976 && vr(d, 4) == 2 && vr(d, 8) == id)
