@@ -124,7 +124,7 @@ rs() {
     [ "${lines[1]}" = "modules: 0" ]
 }
 
-@test "smp: -smp 4 starts three APs through INIT/SIPI, each reports its APIC id" {
+@test "smp: -smp 4, 3 and 2 start their APs through INIT/SIPI, each reports its APIC id" {
     need_kvm
     rs -smp 4 -kernel "$G/smp"
     [ "$status" -eq 9 ]         # (4 << 1) | 1
@@ -136,6 +136,11 @@ rs() {
     [ "$status" -eq 7 ]
     [ "${lines[0]}" = "mptable cpus 3" ]
     [ "${lines[-1]}" = "cpus 3" ]
+    rs -smp 2 -kernel "$G/smp"
+    [ "$status" -eq 5 ]
+    [ "${lines[0]}" = "mptable cpus 2" ]
+    [ "$(printf '%s\n' "${lines[@]}" | grep '^ap ')" = "ap 1 up" ]
+    [ "${lines[-1]}" = "cpus 2" ]
     rs -kernel "$G/smp"
     [ "$status" -eq 3 ]
     [ "${lines[0]}" = "mptable cpus 1" ]
