@@ -3,10 +3,11 @@
  * AESE/AESD/AESMC/AESIMC, SHA1C/P/M/H/SU0/SU1, SHA256H/H2/SU0/SU1, and the
  * 64x64 carry-less multiply behind PMULL.  The operations follow the Arm ARM
  * pseudocode (shared/functions/crypto); the AES S-boxes are derived from
- * GF(2^8) inversion and the FIPS-197 affine map at start-up rather than
- * transcribed.
+ * GF(2^8) inversion and the FIPS-197 affine map rather than transcribed.
  */
 #include "isa/aarch64/simd.h"
+
+#include <pthread.h>
 
 static uint8_t sbox[256], inv_sbox[256];
 
@@ -27,19 +28,27 @@ static uint8_t rotl8(uint8_t x, unsigned n)
     return (uint8_t)((x << n) | (x >> (8 - n)));
 }
 
-/* written once before main, read-only afterwards: no race between threads */
-__attribute__((constructor)) static void sbox_init(void)
+/*
+ * Built on the first AES instruction, not before main: every process paid
+ * ~0.5 ms for it at start-up when the inverses were found by search.  The
+ * inverse is exp(255 - log x) over the generator 3 of GF(2^8)*.
+ */
+static pthread_once_t sbox_once = PTHREAD_ONCE_INIT;
+
+static void sbox_init(void)
 {
-    for (unsigned x = 0; x < 256; x++) {
-        uint8_t inv = 0;
-        for (unsigned y = 1; y < 256 && x; y++)
-            if (gf_mul((uint8_t)x, (uint8_t)y) == 1) {
-                inv = (uint8_t)y;
-                break;
-            }
+    uint8_t exp[255], log[256] = { 0 }, x = 1;
+
+    for (unsigned i = 0; i < 255; i++) {
+        exp[i] = x;
+        log[x] = (uint8_t)i;
+        x = gf_mul(x, 3);
+    }
+    for (unsigned v = 0; v < 256; v++) {
+        uint8_t inv = v ? exp[(255 - log[v]) % 255] : 0;
         uint8_t s = inv ^ rotl8(inv, 1) ^ rotl8(inv, 2) ^ rotl8(inv, 3) ^ rotl8(inv, 4) ^ 0x63;
-        sbox[x] = s;
-        inv_sbox[s] = (uint8_t)x;
+        sbox[v] = s;
+        inv_sbox[s] = (uint8_t)v;
     }
 }
 
@@ -63,6 +72,7 @@ bool simd_crypto_aes(struct a64_cpu *c, uint32_t insn)
     if (f_size(insn) != 0 || op < 4 || op > 7)
         return false;
     union a64_vec n = vec_read(c, f_rn(insn)), d = vec_read(c, f_rd(insn)), r;
+    pthread_once(&sbox_once, sbox_init);
     if (op <= 5) {              /* AESE, AESD: AddRoundKey, (Inv)ShiftRows, (Inv)SubBytes */
         union a64_vec s;
         for (unsigned i = 0; i < 16; i++)
