@@ -143,6 +143,7 @@ static void log_flush(void)
 int64_t sys_exit(void *cpu, const uint64_t *a)
 {
     log_flush();
+    strace_thread_end();
     /* a thread made by clone goes back to its host thread's start */
     thread_exit_self();
     /* ends this host thread only, like the guest's thread */

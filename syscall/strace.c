@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -128,6 +129,18 @@ void strace_line_end(const char *tail)
     }
     rewind(line);
     fflush(line);
+}
+
+/* a guest thread's end: its line buffer goes with it */
+void strace_thread_end(void)
+{
+    if (line) {
+        fclose(line);
+        free(line_buf);
+        line = NULL;
+        line_buf = NULL;
+        line_pending = false;
+    }
 }
 
 void strace_call(uint64_t nr, const uint64_t *a)

@@ -104,6 +104,7 @@ void strace_call(uint64_t nr, const uint64_t *a);
 void strace_ret(uint64_t nr, int64_t ret);
 /* writes the pending -strace line with tail appended */
 void strace_line_end(const char *tail);
+void strace_thread_end(void);
 
 /* mem.c */
 bool mem_range_is_runner(uint64_t addr, uint64_t len);
