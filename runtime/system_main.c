@@ -10,6 +10,7 @@
 #include "hw/board.h"
 #include "hw/virtio/setup.h"
 #include "sysemu/chardev/chardev.h"
+#include "sysemu/chardev/registry.h"
 #include "sysemu/log.h"
 #include "sysemu/loop.h"
 #include "sysemu/machine.h"
@@ -57,6 +58,10 @@ static void usage(void)
            "  -netdev tap,id=N[,ifname=TAP|fd=FD][,script=no]   a network back-end, or\n"
            "  -netdev user,id=N[,hostfwd=tcp::HOSTPORT-:GUESTPORT]  user-mode networking (libslirp)\n"
            "  -device virtio-blk-device,drive=ID | virtio-net-device,netdev=N[,mac=MAC]\n"
+           "  -device virtio-serial-device -device virtconsole,chardev=ID   a virtio console on a chardev\n"
+           "  -chardev socket,id=ID,path=P[,server=on][,wait=off] | stdio|pty|null,id=ID | file,id=ID,path=P\n"
+           "  -device virtio-rng-device[,rng=R]   entropy from getrandom(), or from\n"
+           "  -object rng-random,id=R[,filename=F] (default /dev/urandom) | rng-builtin,id=R\n"
            "  -serial SPEC           COM1's back-end: stdio, file:PATH, pty, unix:PATH,server[,wait=off],\n"
            "                         null, none, mon:SPEC (shared with the monitor; C-a c switches)\n"
            "                         (default mon:stdio, or stdio with -monitor/-qmp)\n"
@@ -198,7 +203,18 @@ int main(int argc, char **argv)
                 die_usage("%s", err);
             if (r > 0)
                 die_usage("-device %.*s: '%.*s' is not a valid device model name (virtio-blk-device, "
-                          "virtio-net-device)", (int)strcspn(s, ","), s, (int)strcspn(s, ","), s);
+                          "virtio-net-device, virtio-serial-device, virtconsole, virtio-rng-device)", (int)strcspn(s, ","), s,
+                          (int)strcspn(s, ","), s);
+        } else if (!strcmp(o, "chardev")) {
+            if (chardev_opt_add(ARG(), err, sizeof(err)) < 0)
+                die_usage("%s", err);
+        } else if (!strcmp(o, "object")) {
+            const char *s = ARG();
+            int r = virtio_opt_object(s, err, sizeof(err));
+            if (r < 0)
+                die_usage("%s", err);
+            if (r > 0)
+                die_usage("-object %s: unknown object type (rng-random, rng-builtin)", s);
         } else if (!strcmp(o, "serial")) {
             mo.serial = ARG();
         } else if (!strcmp(o, "monitor")) {

@@ -7,15 +7,22 @@
 #include "hw/virtio/setup.h"
 #include "hw/net/netdev.h"
 #include "hw/virtio/blk.h"
+#include "hw/virtio/console.h"
 #include "hw/virtio/drive.h"
 #include "hw/virtio/kvopts.h"
 #include "hw/virtio/net.h"
+#include "hw/virtio/rng.h"
 #include "hw/virtio/virtio.h"
 #include "imgutil/blk.h"
+#include "sysemu/chardev/chardev.h"
+#include "sysemu/chardev/registry.h"
 #include "sysemu/control.h"
+#include "sysemu/loop.h"
 #include "sysemu/machine.h"
 #include "sysemu/memory.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +35,7 @@ static char *drive_args[MAX_DRIVES];
 static bool drive_taken[MAX_DRIVES];
 static int n_drives;
 
-enum vdev_kind { VDEV_BLK, VDEV_NET };
+enum vdev_kind { VDEV_BLK, VDEV_NET, VDEV_CONSOLE, VDEV_RNG };
 
 static struct vdev_conf {
     enum vdev_kind kind;
@@ -36,6 +43,8 @@ static struct vdev_conf {
     char netdev[64];            /* VDEV_NET */
     bool has_mac;
     uint8_t mac[6];
+    char chardev[32];           /* VDEV_CONSOLE: its port's chardev id, "" for none yet */
+    char *rng_file;             /* VDEV_RNG: -object rng-random's filename, NULL for getrandom() */
     char *arg;                  /* for error lines */
 } confs[MAX_VDEVS];
 static int n_confs;
@@ -45,12 +54,115 @@ static struct vdev_live {
     union {
         struct virtio_blk *blk;
         struct virtio_net *net;
+        struct virtio_console *con;
+        struct virtio_rng *rng;
     };
     struct virtio_dev *vdev;
     uint64_t base;
     int irq;
 } live[MAX_VDEVS];
 static int n_live;
+
+/* -object rng-random|rng-builtin: an entropy source a virtio-rng-device names with rng= */
+#define MAX_RNG_OBJS 4
+static struct rng_obj {
+    char id[32];
+    char *file;                 /* NULL: rng-builtin, getrandom() */
+    bool taken;
+} rng_objs[MAX_RNG_OBJS];
+static int n_rng_objs;
+
+int virtio_opt_object(const char *arg, char *err, size_t errlen)
+{
+    struct kvopts kv;
+    char why[256];
+    int ret = -1;
+    if (kvopts_parse(&kv, arg, why, sizeof(why)) < 0) {
+        snprintf(err, errlen, "-object %s: %s", arg, why);
+        return -1;
+    }
+    const char *type = kv.n && !kv.key[0] ? kv.val[0] : kvopts_get(&kv, "qom-type");
+    const char *id = kvopts_get(&kv, "id"), *file = NULL;
+    if (!type || (strcmp(type, "rng-random") && strcmp(type, "rng-builtin"))) {
+        ret = 1;
+        goto out;
+    }
+    if (!strcmp(type, "rng-random") && !(file = kvopts_get(&kv, "filename")))
+        file = "/dev/urandom";      /* QEMU's default source */
+    const char *bad = kvopts_unused(&kv);
+    if (bad) {
+        snprintf(err, errlen, "-object %s: Property '%s.%s' not found", arg, type, bad);
+        goto out;
+    }
+    if (!id) {
+        snprintf(err, errlen, "-object %s: Parameter 'id' is missing", arg);
+        goto out;
+    }
+    for (int i = 0; i < n_rng_objs; i++) {
+        if (!strcmp(rng_objs[i].id, id)) {
+            snprintf(err, errlen, "-object %s: attempt to add duplicate property '%s' to object (type 'objects')",
+                     arg, id);
+            goto out;
+        }
+    }
+    if (n_rng_objs == MAX_RNG_OBJS) {
+        snprintf(err, errlen, "-object %s: more than %d rng objects", arg, MAX_RNG_OBJS);
+        goto out;
+    }
+    snprintf(rng_objs[n_rng_objs].id, sizeof(rng_objs[0].id), "%s", id);
+    rng_objs[n_rng_objs++].file = file ? strdup(file) : NULL;
+    ret = 0;
+out:
+    kvopts_free(&kv);
+    return ret;
+}
+
+/* virtconsole,chardev=ID: the port of the last virtio-serial-device that has none, or of a new one
+ * (QEMU needs the virtio-serial-device first; here it may be left out) */
+static int opt_virtconsole(struct kvopts *kv, const char *arg, char *err, size_t errlen)
+{
+    const char *id = kvopts_get(kv, "chardev");
+    kvopts_get(kv, "name");     /* a port name only matters with MULTIPORT, which we lack */
+    const char *bad = kvopts_unused(kv);
+    if (bad) {
+        snprintf(err, errlen, "-device %s: virtconsole: property '%s' not found", arg, bad);
+        return -1;
+    }
+    if (!id) {
+        snprintf(err, errlen, "-device %s: chardev property not set", arg);
+        return -1;
+    }
+    if (!chardev_opt_exists(id)) {
+        snprintf(err, errlen, "-device %s: Property 'virtconsole.chardev' can't find value '%s'", arg, id);
+        return -1;
+    }
+    for (int i = 0; i < n_confs; i++) {
+        if (confs[i].kind == VDEV_CONSOLE && !strcmp(confs[i].chardev, id)) {
+            snprintf(err, errlen, "-device %s: Property 'virtconsole.chardev' can't take value '%s', it's in use",
+                     arg, id);
+            return -1;
+        }
+    }
+    int serial = -1;
+    for (int i = 0; i < n_confs; i++)
+        if (confs[i].kind == VDEV_CONSOLE)
+            serial = confs[i].chardev[0] ? (serial < 0 ? -2 : serial) : i;
+    if (serial == -2) {
+        snprintf(err, errlen, "-device %s: the virtio-serial-device has its one port already (no MULTIPORT: "
+                 "one virtio-serial-device per virtconsole)", arg);
+        return -1;
+    }
+    if (serial < 0) {
+        if (n_confs == MAX_VDEVS) {
+            snprintf(err, errlen, "-device %s: more than %d virtio devices", arg, MAX_VDEVS);
+            return -1;
+        }
+        serial = n_confs++;
+        confs[serial] = (struct vdev_conf){ .kind = VDEV_CONSOLE, .arg = strdup(arg) };
+    }
+    snprintf(confs[serial].chardev, sizeof(confs[serial].chardev), "%s", id);
+    return 0;
+}
 
 int virtio_opt_drive(const char *arg, char *err, size_t errlen)
 {
@@ -105,7 +217,12 @@ int virtio_opt_device(const char *arg, char *err, size_t errlen)
     }
     const char *name = kv.n && !kv.key[0] ? kv.val[0] : kvopts_get(&kv, "driver");
     struct vdev_conf c = { .arg = strdup(arg) };
-    if (!name || (strcmp(name, "virtio-blk-device") && strcmp(name, "virtio-net-device"))) {
+    if (name && !strcmp(name, "virtconsole")) {
+        ret = opt_virtconsole(&kv, arg, err, errlen);
+        goto out;
+    }
+    if (!name || (strcmp(name, "virtio-blk-device") && strcmp(name, "virtio-net-device") &&
+                  strcmp(name, "virtio-serial-device") && strcmp(name, "virtio-rng-device"))) {
         ret = 1;
         goto out;
     }
@@ -133,6 +250,28 @@ int virtio_opt_device(const char *arg, char *err, size_t errlen)
         drive_taken[i] = true;
         c.kind = VDEV_BLK;
         c.drive = i;
+    } else if (!strcmp(name, "virtio-serial-device")) {
+        kvopts_get(&kv, "max_ports");   /* one port whatever it says: no MULTIPORT */
+        c.kind = VDEV_CONSOLE;
+    } else if (!strcmp(name, "virtio-rng-device")) {
+        const char *r = kvopts_get(&kv, "rng");
+        c.kind = VDEV_RNG;
+        if (r) {
+            int i = 0;
+            while (i < n_rng_objs && strcmp(rng_objs[i].id, r))
+                i++;
+            if (i == n_rng_objs) {
+                snprintf(err, errlen, "-device %s: Property 'virtio-rng-device.rng' can't find value '%s'", arg, r);
+                goto out;
+            }
+            if (rng_objs[i].taken) {
+                snprintf(err, errlen, "-device %s: Property 'virtio-rng-device.rng' can't take value '%s', "
+                         "it's in use", arg, r);
+                goto out;
+            }
+            rng_objs[i].taken = true;
+            c.rng_file = rng_objs[i].file;
+        }
     } else {
         const char *nd = kvopts_get(&kv, "netdev");
         const char *mac = kvopts_get(&kv, "mac");
@@ -193,6 +332,18 @@ static void machine_irq(void *opaque, int level)
     w->m->accel->irq_line(w->m, w->irq, level);
 }
 
+/* a console's port on its chardev: guest output written out, input handed to the device */
+static void console_out(void *opaque, const uint8_t *buf, size_t len)
+{
+    if (opaque)
+        chardev_write(opaque, buf, len);
+}
+
+static void console_in(void *opaque, const uint8_t *buf, size_t len)
+{
+    virtio_console_input(opaque, buf, len);
+}
+
 static const struct mem_ops virtio_mmio_ops = {
     .read = virtio_mmio_read,
     .write = virtio_mmio_write,
@@ -237,6 +388,28 @@ int virtio_mmio_attach(struct machine *m, uint64_t base, int irq0, int max, char
             l->blk = calloc(1, sizeof(*l->blk));
             r = virtio_blk_init(l->blk, bs, o, mem, irq);
             l->vdev = &l->blk->vdev;
+        } else if (c->kind == VDEV_CONSOLE) {
+            struct chardev *chr = NULL;
+            if (c->chardev[0] && !(chr = chardev_by_id(c->chardev, loop_chardev(), why, sizeof(why)))) {
+                snprintf(err, errlen, "-chardev id=%s: %s", c->chardev, why);
+                return -1;
+            }
+            l->con = calloc(1, sizeof(*l->con));
+            r = virtio_console_init(l->con, console_out, chr, mem, irq);
+            if (r == 0 && chr && chardev_attach(chr, console_in, NULL, l->con) < 0) {
+                snprintf(err, errlen, "%s: chardev '%s' is already in use", c->arg, c->chardev);
+                return -1;
+            }
+            l->vdev = &l->con->vdev;
+        } else if (c->kind == VDEV_RNG) {
+            int fd = -1;
+            if (c->rng_file && (fd = open(c->rng_file, O_RDONLY | O_CLOEXEC)) < 0) {
+                snprintf(err, errlen, "%s: Could not open '%s': %s", c->arg, c->rng_file, strerror(errno));
+                return -1;
+            }
+            l->rng = calloc(1, sizeof(*l->rng));
+            r = virtio_rng_init(l->rng, fd, mem, irq);
+            l->vdev = &l->rng->vdev;
         } else {
             l->net = calloc(1, sizeof(*l->net));
             r = virtio_net_init(l->net, netdev_find(c->netdev), c->has_mac ? c->mac : NULL, mem, irq);
@@ -273,6 +446,10 @@ void virtio_devices_close(void)
     for (int i = 0; i < n_live; i++) {
         if (live[i].kind == VDEV_BLK)
             virtio_blk_destroy(live[i].blk);
+        else if (live[i].kind == VDEV_CONSOLE)
+            virtio_console_destroy(live[i].con);
+        else if (live[i].kind == VDEV_RNG)
+            virtio_rng_destroy(live[i].rng);
         else
             virtio_net_destroy(live[i].net);
     }

@@ -17,6 +17,8 @@ int virtio_opt_drive(const char *arg, char *err, size_t errlen);
 int virtio_opt_netdev(const char *arg, char *err, size_t errlen);
 /* -device NAME,...: 1 when NAME is not one of ours (the caller may know it), -1 on error */
 int virtio_opt_device(const char *arg, char *err, size_t errlen);
+/* -object rng-random|rng-builtin,id=ID[,filename=F] for virtio-rng-device,rng=ID: 1 when not ours */
+int virtio_opt_object(const char *arg, char *err, size_t errlen);
 
 /* create the devices; window i at base + i * 0x200, interrupt irq0 + i */
 int virtio_mmio_attach(struct machine *m, uint64_t base, int irq0, int max, char *err, size_t errlen);
