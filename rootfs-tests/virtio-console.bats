@@ -84,6 +84,23 @@ CONSOLE=(-chardev "socket,id=c0,path=@SOCK@,server=on,wait=off" -device virtio-s
     [ "$ours" = "$qemu" ]
 }
 
+@test "virtio-console on -chardev file: the guest's banner lands in the file, as under qemu-system-x86_64" {
+    need_kvm
+    run timeout 60 "$RS" -nographic -no-reboot -kernel "$G/virtio_console" -append banner \
+        -chardev "file,id=c0,path=$T/ours.txt" -device virtio-serial-device -device virtconsole,chardev=c0
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"console banner written"* ]]
+    [ "$(cat "$T/ours.txt")" = "banner from the virtio console" ]
+    command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 missing: run make deps (ours checked)"
+    timeout 60 qemu-system-x86_64 -M microvm -accel kvm -m 64 -nographic -no-reboot -nodefaults \
+        -serial null -device isa-debug-exit,iobase=0xf4 -global virtio-mmio.force-legacy=false \
+        -kernel "$G/virtio_console" -append "banner debugexit" \
+        -chardev "file,id=c0,path=$T/qemu.txt" -device virtio-serial-device -device virtconsole,chardev=c0 \
+        2>/dev/null || true
+    cmp "$T/ours.txt" "$T/qemu.txt"
+}
+
 @test "bad -chardev / virtconsole / virtio-rng options: one line naming the option, status 1" {
     bad() {
         run "$RS" -nographic -kernel /dev/null "$@"

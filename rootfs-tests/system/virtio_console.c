@@ -5,6 +5,8 @@
  * themselves say nothing a test can check).  Then reads the console's
  * receiveq until a newline, writes the line back on the transmitq behind
  * "echo: ", and powers off ("debugexit": through isa-debug-exit, for QEMU).
+ * With "banner" it only writes "banner from the virtio console" and ends,
+ * for chardevs that give no input (file).
  * Only VERSION_1 is negotiated, so the console is single-port even where
  * the device offers MULTIPORT (QEMU's virtio-serial-device).
  */
@@ -52,7 +54,14 @@ static void rng_report(void)
     puts_(differ ? " differ yes\n" : " differ no\n");
 }
 
-static int console_echo(void)
+static void console_write(struct vdev *d, const char *s, int n)
+{
+    txq.desc[0] = (struct vq_desc){ (uintptr_t)s, n, 0, 0 };
+    virtio_submit(d, 1, 1);
+    virtio_wait(d, 1);
+}
+
+static int console_echo(int banner_only)
 {
     struct vdev d;
     if (!virtio_find(&d, 3)) {
@@ -65,6 +74,12 @@ static int console_echo(void)
     }
     virtio_driver_ok(&d);
     puts_("console ready\n");
+    if (banner_only) {
+        static const char banner[] = "banner from the virtio console\n";
+        console_write(&d, banner, sizeof(banner) - 1);
+        puts_("console banner written\n");
+        return 0;
+    }
     int n = 0;
     while (n < (int)sizeof(line)) {
         rxq.desc[0] = (struct vq_desc){ (uintptr_t)rxbuf, sizeof(rxbuf), 2, 0 };
@@ -84,9 +99,7 @@ static int console_echo(void)
         txbuf[t] = prefix[t], t++;
     for (int i = 0; i < n; i++)
         txbuf[t++] = line[i];
-    txq.desc[0] = (struct vq_desc){ (uintptr_t)txbuf, t, 0, 0 };
-    virtio_submit(&d, 1, 1);
-    virtio_wait(&d, 1);
+    console_write(&d, txbuf, t);
     puts_("console echoed ");
     put_dec(n);
     puts_(" bytes\n");
@@ -96,7 +109,7 @@ static int console_echo(void)
 uint32_t guest_main(struct hvm_start_info *si)
 {
     rng_report();
-    int r = console_echo();
+    int r = console_echo(cmdline_arg(si, "banner") != 0);
     if (r || cmdline_arg(si, "debugexit"))
         return r;
     poweroff();
