@@ -292,7 +292,16 @@ static void test_user(void)
 
     struct nic c;
     memset(&c, 0, sizeof(c));
-    struct netdev *nd = netdev_add("user,id=user0", err, sizeof(err));
+    /* a free host port for hostfwd=udp::FWD-:7777 */
+    int probe = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in fa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t fl = sizeof(fa);
+    bind(probe, (struct sockaddr *)&fa, sizeof(fa));
+    getsockname(probe, (struct sockaddr *)&fa, &fl);
+    close(probe);
+    char arg[96];
+    snprintf(arg, sizeof(arg), "user,id=user0,hostfwd=udp:127.0.0.1:%u-:7777", ntohs(fa.sin_port));
+    struct netdev *nd = netdev_add(arg, err, sizeof(err));
     if (!ok(nd != NULL, "-netdev user starts the helper: %s", nd ? "ok" : err))
         return;
     if (virtio_net_init(&c.n, nd, NULL, fake_mem(), fake_irq_line()) < 0)
@@ -346,6 +355,24 @@ static void test_user(void)
     char buf[128];
     ssize_t n = wait_fd(host, 5000) ? recv(host, buf, sizeof(buf), 0) : -1;
     ok(n == sizeof(msg) && !memcmp(buf, msg, sizeof(msg)), "a UDP datagram to 10.0.2.2:%u reaches the host socket", port);
+
+    /* hostfwd: a datagram to the forwarded host port arrives at 10.0.2.15:7777 */
+    static const char back[] = "from the host through hostfwd";
+    uint16_t seen = used_ring(&c.rx)[1];
+    sendto(host, back, sizeof(back), 0, (struct sockaddr *)&fa, sizeof(fa));
+    bool fwd = false;
+    for (int tries = 0; tries < 4 && !fwd; tries++) {
+        if (!drv_wait_used(&c.rx, (uint16_t)(seen + 1)))
+            break;
+        drv_used_elem(&c.rx, seen, &id, &len);
+        uint8_t *g = gpa(RXBUF + id * 4096ull) + 12;
+        /* IPv4, UDP, to 10.0.2.15 port 7777, our payload */
+        fwd = len >= 12 + 42 + sizeof(back) && g[12] == 8 && g[13] == 0 && g[23] == 17 &&
+              !memcmp(g + 30, "\x0a\x00\x02\x0f", 4) && (g[36] << 8 | g[37]) == 7777 &&
+              !memcmp(g + 42, back, sizeof(back));
+        seen++;
+    }
+    ok(fwd, "hostfwd=udp: a datagram to 127.0.0.1:%u reaches the guest's port 7777", ntohs(fa.sin_port));
     virtio_net_destroy(&c.n);
     netdev_close(nd);
     close(host);
