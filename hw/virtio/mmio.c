@@ -115,6 +115,7 @@ uint64_t virtio_mmio_read(void *opaque, uint64_t off, unsigned size)
     case VIRTIO_MMIO_QUEUE_DEVICE_LOW: v = q ? (uint32_t)q->used_gpa : 0; break;
     case VIRTIO_MMIO_QUEUE_DEVICE_HIGH: v = q ? q->used_gpa >> 32 : 0; break;
     case VIRTIO_MMIO_SHM_LEN_LOW: case VIRTIO_MMIO_SHM_LEN_HIGH:
+    case VIRTIO_MMIO_SHM_BASE_LOW: case VIRTIO_MMIO_SHM_BASE_HIGH:
         v = 0xffffffff;             /* no shared memory regions (4.2.2: length ~0 means none) */
         break;
     case VIRTIO_MMIO_CONFIG_GENERATION: v = d->config_generation; break;
