@@ -333,14 +333,27 @@ rs() {
     [[ "$output" == "runtime-system: $FIXTURES/bzImage-x86_64: the kernel needs "*" MiB of RAM from 0x100000 on; give the machine more -m" ]]
 }
 
-@test "Linux: the x86-64 fixture boots to its self-check (needs VT-x or AMD-V)" {
+@test "Linux: the x86-64 fixture boots to its self-check with a virtio-blk disk, and powers off (needs VT-x or AMD-V)" {
     need_kvm
     grep -qwE 'vmx|svm' /proc/cpuinfo ||
         skip "no vmx or svm in /proc/cpuinfo: KVM here is software (PVM), a kernel does not boot in useful time"
     [ -r "$FIXTURES/bzImage-x86_64" ] || skip "no bzImage-x86_64 in $FIXTURES"
+    local sum
+    # sector 0 of the disk as the guest must read it through virtio-blk
+    sum=$(qemu-img convert -f qcow2 -O raw "$FIXTURES/disk-ext4.qcow2" "$T/disk.raw" &&
+        head -c 512 "$T/disk.raw" | sha256sum | cut -d' ' -f1)
+    cp "$FIXTURES/disk-ext4.qcow2" "$T/disk.qcow2"
     run timeout 120 "$RS" -nographic -no-reboot -m 512 -kernel "$FIXTURES/bzImage-x86_64" \
-        -initrd "$FIXTURES/initramfs-x86_64.cpio.gz" -append "console=ttyS0 panic=-1"
+        -initrd "$FIXTURES/initramfs-x86_64.cpio.gz" -append "console=ttyS0 panic=-1 rt.mount=1" \
+        -drive "file=$T/disk.qcow2,format=qcow2,if=virtio,snapshot=on"
+    echo "$output"
     [[ "$output" == *"Linux version"* ]]
     [[ "$output" == *"RT-ARCH: x86_64"* ]]
+    [[ "$output" == *"RT-VDA-SECTOR0-SHA256: $sum"* ]]
+    [[ "$output" == *"RT-MOUNT: ok ext4"* ]]
     [[ "$output" == *"RT-SELFCHECK-DONE"* ]]
+    [[ "$output" == *"RT-POWEROFF"* ]]
+    [ "$status" -eq 0 ]
+    # snapshot=on: the image is as it was
+    cmp "$FIXTURES/disk-ext4.qcow2" "$T/disk.qcow2"
 }
