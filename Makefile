@@ -236,7 +236,7 @@ install: all
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 755 $(B)/runtime-binfmt $(DESTDIR)$(PREFIX)/bin/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man8
-	install -m 644 man/runtime-binfmt.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	$(if $(wildcard /usr/include/slirp/libslirp.h),install -m 755 $(B)/runtime-slirp $(DESTDIR)$(PREFIX)/bin/)
 
 clean:

@@ -220,3 +220,15 @@ make_disk() {
         [ "$output" = "$qo" ]
     fi
 }
+
+@test "runtime-slirp: --help, and run by hand a bad option is one line on stderr, status 1" {
+    local helper
+    helper=$(dirname "$RS")/runtime-slirp
+    [ -x "$helper" ] || skip "runtime-slirp not built (libslirp-dev missing)"
+    run "$helper" --help
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == "usage: runtime-slirp "* ]]
+    run "$helper" --net 10.0.2.0/99 3>&-
+    [ "$status" -eq 1 ]
+    [ "$output" = "runtime-slirp: net=10.0.2.0/99: bad prefix length" ]
+}

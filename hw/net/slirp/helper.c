@@ -54,9 +54,18 @@ static __attribute__((format(printf, 1, 2), noreturn)) void fail(const char *fmt
     va_start(ap, fmt);
     vsnprintf(msg + 4, sizeof(msg) - 4, fmt, ap);
     va_end(ap);
-    send(FRAME_FD, msg, strlen(msg), MSG_NOSIGNAL);
+    /* run by hand, without the machine's socket: say it on stderr */
+    if (send(FRAME_FD, msg, strlen(msg), MSG_NOSIGNAL) < 0)
+        fprintf(stderr, "runtime-slirp: %s\n", msg + 4);
     exit(1);
 }
+
+static const char usage[] =
+    "usage: runtime-slirp [--net A.B.C.D/N] [--host A] [--dns A] [--dhcpstart A]\n"
+    "                     [--hostname NAME] [--restrict]\n"
+    "                     [--hostfwd tcp|udp:[HADDR]:HPORT-[GADDR]:GPORT]...\n"
+    "User-mode networking (libslirp) for runtime-system's -netdev user; runtime-system\n"
+    "starts it with the machine's frame socket as descriptor 3.  See runtime-slirp(8).\n";
 
 static ssize_t send_packet(const void *buf, size_t len, void *opaque)
 {
@@ -200,6 +209,10 @@ int main(int argc, char **argv)
     int nfwd = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(usage, stdout);
+            return 0;
+        }
         if (!strcmp(a, "--restrict")) {
             cfg.restricted = 1;
             continue;
