@@ -25,6 +25,7 @@ static const struct blk_driver *const blk_drivers[] = {
     &blk_vhdx_driver,
     &blk_vpc_driver,
     &blk_vdi_driver,
+    &blk_qed_driver,
     &blk_raw_driver,
 };
 

@@ -195,6 +195,7 @@ extern const struct blk_driver blk_vmdk_driver;
 extern const struct blk_driver blk_vhdx_driver;
 extern const struct blk_driver blk_vpc_driver;
 extern const struct blk_driver blk_vdi_driver;
+extern const struct blk_driver blk_qed_driver;
 
 /* Probe fmt when NULL; open the backing chain unless BLK_O_NO_BACKING. */
 struct blk_dev *blk_open(const char *filename, const char *fmt, int flags,
