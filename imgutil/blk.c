@@ -40,6 +40,11 @@ int blk_err_set(struct blk_err *err, int ret, const char *fmt, ...)
     return ret;
 }
 
+const struct blk_driver *blk_driver_at(size_t i)
+{
+    return i < sizeof(blk_drivers) / sizeof(blk_drivers[0]) ? blk_drivers[i] : NULL;
+}
+
 const struct blk_driver *blk_driver_find(const char *name)
 {
     for (size_t i = 0; i < sizeof(blk_drivers) / sizeof(blk_drivers[0]); i++)

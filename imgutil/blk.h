@@ -189,6 +189,8 @@ struct blk_dev {
 };
 
 const struct blk_driver *blk_driver_find(const char *name);
+/* the i-th driver, NULL past the last (runtime-img --help lists them) */
+const struct blk_driver *blk_driver_at(size_t i);
 extern const struct blk_driver blk_raw_driver;
 extern const struct blk_driver blk_qcow2_driver;
 extern const struct blk_driver blk_vmdk_driver;

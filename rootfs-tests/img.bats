@@ -444,3 +444,14 @@ read_same() {
     run $R info -f qcow2 "$T/src.raw"
     one_error_line "$status" "$output" "$T/src.raw"
 }
+
+@test "--help lists every format the block layer has, sorted, and each one's images open" {
+    run "$R" --help
+    [ "$status" -eq 0 ]
+    [ "${lines[-1]}" = "Supported formats: qcow2 qed raw vdi vhdx vmdk vpc" ]
+    local f
+    for f in qcow2 qed raw vdi vhdx vmdk vpc; do
+        qemu-img create -q -f "$f" "$T/fmt.$f" 1M
+        "$R" info -f "$f" "$T/fmt.$f" >/dev/null
+    done
+}

@@ -51,7 +51,21 @@ static void img_help(void)
            "Command syntax:\n");
     for (size_t i = 0; i < N_CMDS; i++)
         printf("  %s\n", img_cmds[i].usage);
-    printf("\nSupported formats: qcow2 raw\n");
+    /* sorted, as qemu-img prints them */
+    const char *names[32];
+    size_t n = 0;
+    for (const struct blk_driver *d; n < 32 && (d = blk_driver_at(n));)
+        names[n++] = d->name;
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+            const char *t = names[j];
+            names[j] = names[j - 1];
+            names[j - 1] = t;
+        }
+    printf("\nSupported formats:");
+    for (size_t i = 0; i < n; i++)
+        printf(" %s", names[i]);
+    printf("\n");
 }
 
 int main(int argc, char **argv)
