@@ -441,6 +441,16 @@ size_t virtio_mmio_cmdline(char *buf, size_t n)
     return len;
 }
 
+int virtio_mmio_windows(uint64_t *base, int *irq, int max)
+{
+    int n = 0;
+    for (; n < n_live && n < max; n++) {
+        base[n] = live[n].base;
+        irq[n] = live[n].irq;
+    }
+    return n;
+}
+
 void virtio_devices_close(void)
 {
     for (int i = 0; i < n_live; i++) {

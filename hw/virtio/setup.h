@@ -24,6 +24,8 @@ int virtio_opt_object(const char *arg, char *err, size_t errlen);
 int virtio_mmio_attach(struct machine *m, uint64_t base, int irq0, int max, char *err, size_t errlen);
 /* " virtio_mmio.device=512@0x...:IRQ" for every device, for a Linux command line */
 size_t virtio_mmio_cmdline(char *buf, size_t n);
+/* the windows in use, in attach order, for a board's firmware tables; returns the count */
+int virtio_mmio_windows(uint64_t *base, int *irq, int max);
 /* a machine reset: every device back to its power-on state (vCPUs stopped) */
 void virtio_devices_reset(void);
 /* add virtio_mmio_cmdline() to m->append when a kernel is loaded, so Linux finds the devices */

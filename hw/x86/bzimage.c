@@ -10,6 +10,7 @@
  * %rsi/%esi holds the zero page.  A relocatable kernel goes to 1 MiB, as
  * QEMU puts it; one that is not goes to its pref_address.
  */
+#include "hw/x86/acpi.h"
 #include "hw/x86/layout.h"
 #include "sysemu/machine.h"
 
@@ -17,6 +18,7 @@
 #include <string.h>
 
 /* offsets in the boot_params / the file's first sectors (boot.rst, "THE REAL-MODE KERNEL HEADER") */
+#define BP_ACPI_RSDP_ADDR 0x070   /* zero-page.rst, boot protocol 2.14 */
 #define BP_E820_ENTRIES   0x1e8
 #define BP_SETUP_SECTS    0x1f1
 #define BP_VID_MODE       0x1fa
@@ -117,6 +119,9 @@ int x86_load_bzimage(struct machine *m, const uint8_t *img, size_t len, char *er
     }
     strcpy(as_ram_ptr(&m->mem, X86_CMDLINE_ADDR, X86_CMDLINE_MAX), cmd);
     put32(bp, BP_CMD_LINE_PTR, X86_CMDLINE_ADDR);
+    /* boot_params.acpi_rsdp_addr (protocol 2.14); older kernels find the RSDP by the legacy search */
+    uint64_t rsdp = x86_write_acpi(m);
+    memcpy(bp + BP_ACPI_RSDP_ADDR, &rsdp, 8);
 
     struct e820_entry e[8];
     int n = x86_e820(m, e, 8);

@@ -13,6 +13,7 @@
 #include "hw/virtio/setup.h"
 #include "hw/misc/reset_ports.h"
 #include "hw/rtc/mc146818.h"
+#include "hw/x86/acpi.h"
 #include "hw/x86/layout.h"
 #include "sysemu/machine.h"
 
@@ -40,6 +41,18 @@ static void microvm_irq(void *opaque, int irq, int level)
     m->accel->irq_line(m, irq, level);
 }
 
+static uint64_t pm_evt_read(void *opaque, uint64_t off, unsigned size)
+{
+    return 0;
+}
+
+static void pm_evt_write(void *opaque, uint64_t off, uint64_t val, unsigned size)
+{
+}
+
+/* PM1a status/enable (acpi.h): no fixed event is ever raised, so no status bit is set */
+static const struct mem_ops pm_evt_ops = { .read = pm_evt_read, .write = pm_evt_write };
+
 static int add_ram(struct machine *m, const char *name, uint64_t base, uint64_t size, char *err, size_t errlen)
 {
     struct mem_region *r = as_add_ram(&m->mem, name, base, size);
@@ -65,13 +78,14 @@ static int microvm_init(struct machine *m, char *err, size_t errlen)
     as_add_io(&m->io, "serial", 0x3f8, 8, &uart16550_ops, &b->com1);
     as_add_io(&m->io, "isa-debug-exit", 0xf4, 1, &debug_exit_ops, m);
     as_add_io(&m->io, "acpi-pm-cnt", PM_CTRL_PORT, 2, &pm_ctrl_ops, m);
+    as_add_io(&m->io, "acpi-pm-evt", X86_PM1_EVT_PORT, X86_PM1_EVT_LEN, &pm_evt_ops, m);
     as_add_io(&m->io, "i8042", 0x60, 5, &i8042_ops, m);
     mc146818_init(&b->rtc);
     as_add_io(&m->io, "rtc", 0x70, 2, &mc146818_ops, &b->rtc);
     as_add_io(&m->io, "reset-control", 0xcf9, 1, &rcr_ops, m);
     /* -drive/-device virtio devices: 0x200-byte windows from MICROVM_VIRTIO_BASE,
      * interrupts on IOAPIC pins 16-23 (no ISA device shares them), announced
-     * to Linux on its command line */
+     * to Linux on its command line and in the DSDT (acpi.c) */
     if (virtio_mmio_attach(m, MICROVM_VIRTIO_BASE, MICROVM_VIRTIO_IRQ, MICROVM_VIRTIO_SLOTS, err, errlen) < 0 ||
         virtio_append_cmdline(m) < 0)
         return -1;

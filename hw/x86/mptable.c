@@ -1,8 +1,8 @@
 /*
  * An Intel MultiProcessor Specification 1.4 table (chapter 4): how a guest
  * without ACPI learns the processors of -smp, the I/O APIC and the routing
- * of the ISA interrupts.  Linux reads it (CONFIG_X86_MPPARSE) when the
- * board has no ACPI tables, as microvm does here; the smp test guest
+ * of the ISA interrupts.  Linux reads it (CONFIG_X86_MPPARSE) when it
+ * finds no ACPI tables (acpi.c) or runs with acpi=off; the smp test guest
  * counts its processors from it.  The floating pointer sits at the start of
  * the BIOS area (0xf0000), which e820 marks reserved, the table after it.
  */

@@ -6,6 +6,7 @@
  * hvm_start_info that carries the command line, the memory map and the
  * modules (the initrd).  The ELF is read by hand: segments and notes only.
  */
+#include "hw/x86/acpi.h"
 #include "hw/x86/layout.h"
 #include "sysemu/machine.h"
 
@@ -142,6 +143,7 @@ int x86_load_pvh(struct machine *m, const uint8_t *img, size_t len, char *err, s
     }
     strcpy(as_ram_ptr(&m->mem, X86_CMDLINE_ADDR, X86_CMDLINE_MAX), cmd);
     si->cmdline_paddr = X86_CMDLINE_ADDR;
+    si->rsdp_paddr = x86_write_acpi(m);
 
     struct e820_entry e[8];
     int n = x86_e820(m, e, 8);

@@ -15,6 +15,7 @@ pkgs=(
     sqlite3 openssl gawk bzip2 xz-utils
     clang libclang-rt-14-dev
     qemu-system-x86
+    acpica-tools
 )
 
 missing=()
