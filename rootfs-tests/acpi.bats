@@ -66,6 +66,7 @@ disasm() {
     grep -qE "SMI Command Port : 00000000" "$f"
     grep -qE "Hardware Reduced \(V5\) : 0" "$f"
     grep -qE "Revision : 06" "$f"
+    grep -qE "\] +FACS Address : 000E" "$f"
 }
 
 @test "acpi: DSDT has \\_S5 (SLP_TYP 5), COM1 as PNP0501 at 0x3f8 IRQ 4, no virtio device without -drive" {

@@ -113,8 +113,7 @@ static size_t build_dsdt(const struct acpi_board *b, uint8_t *t, size_t room)
 
 static size_t build_fadt(uint8_t *t, uint64_t facs, uint64_t dsdt)
 {
-    put32(t + 36, facs);
-    put64(t + 132, facs);
+    put32(t + 36, facs);            /* below 4 GiB: X_FIRMWARE_CTRL must then stay 0 */
     const size_t len = 276;
     t[45] = 0;                      /* preferred PM profile: unspecified */
     put16(t + 46, SCI_IRQ);
@@ -140,7 +139,7 @@ static size_t build_madt(const struct acpi_board *b, uint8_t *t)
 {
     uint8_t *e = t + 44;
     put32(t + 36, LAPIC_ADDR);
-    put32(t + 40, 0);               /* no PCAT_COMPAT: there is no 8259 pair to mask */
+    put32(t + 40, 1);               /* PCAT_COMPAT: KVM's in-kernel 8259 pair is there, as QEMU's microvm says with its PIC */
     for (int i = 0; i < b->ncpus; i++, e += 8) {
         e[0] = 0, e[1] = 8;         /* processor local APIC */
         e[2] = i, e[3] = i;         /* ACPI processor UID, APIC id as cpuid.c sets it */
